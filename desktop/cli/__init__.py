@@ -1,0 +1,63 @@
+"""The ``dictara`` command: no arguments opens the GUI, subcommands run headless.
+
+Each subcommand lives in its own module with ``add_parser(subparsers)``, which registers
+the parser and sets ``run(args, ctx) -> int`` as its handler. This module never imports Qt;
+only the GUI entry point does, and only when it is chosen.
+"""
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from desktop import __version__
+from desktop.cli import clean, config_cmd, dictate, doctor, models_cmd, recover, transcribe
+from desktop.cli.context import Context
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+COMMANDS = (transcribe, dictate, recover, clean, models_cmd, config_cmd, doctor)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser for every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="dictara",
+        description="Offline dictation. With no command, opens the Dictara window.",
+    )
+    parser.add_argument("--version", action="version", version=f"dictara {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMANDS:
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0].startswith("--self-test") or argv[0] in _GUI_ONLY_FLAGS:
+        from desktop.app import run_gui
+
+        return run_gui(argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse exits 2 on bad usage and 0 on --help
+        return int(e.code or 0)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    ctx = Context.load()
+    try:
+        return int(args.run(args, ctx))
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+
+
+_GUI_ONLY_FLAGS = ("--minimized", "--tray")

@@ -1,0 +1,332 @@
+"""Dictara's settings: one schema, one TOML file, shared by the CLI and the GUI.
+
+Every setting has a dotted key (``whisper.model``), a type, a default, and a check.
+Loading never fails on a bad value: the value is reported and replaced by its default.
+The engine never sees this object; callers turn it into the engine's option dataclasses.
+"""
+
+import dataclasses
+import logging
+import os
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+log = logging.getLogger(__name__)
+
+SETTINGS_VERSION = 1
+
+WHISPER_DEVICES = ("auto", "cpu", "cuda")
+COMPUTE_TYPES = (
+    "int8", "auto", "default", "int8_float32", "int8_float16", "int8_bfloat16",
+    "int16", "float16", "bfloat16", "float32",
+)
+CLEANUP_PRESETS = ("clean", "email", "notes", "verbatim", "custom")
+HOTKEY_MODES = ("toggle", "push_to_talk")
+PASTE_MODES = ("cleaned", "raw", "off")
+THEMES = ("system", "light", "dark")
+
+
+class Error(Exception):
+    """Base class for settings errors."""
+
+
+class UnknownKeyError(Error):
+    """A dotted key that names no setting."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+    def __str__(self) -> str:
+        return f"There is no setting named {self.key!r}; `dictara config list` shows them all."
+
+
+class InvalidValueError(Error):
+    """A value a setting does not accept."""
+
+    def __init__(self, key: str, value: object, reason: str) -> None:
+        super().__init__(key, value, reason)
+        self.key, self.value, self.reason = key, value, reason
+
+    def __str__(self) -> str:
+        return f"{self.value!r} is not a valid value for {self.key}: {self.reason}."
+
+
+def _choices(*allowed: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return None if value in allowed else "use one of " + ", ".join(allowed)
+
+    return check
+
+
+def _at_least(low: int) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return None if value >= low else f"it must be {low} or more"
+
+    return check
+
+
+def _between(low: float, high: float) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return None if low <= value <= high else f"it must be between {low} and {high}"
+
+    return check
+
+
+def _language(value: Any) -> str | None:
+    from faster_whisper.tokenizer import _LANGUAGE_CODES
+
+    if value == "" or value in _LANGUAGE_CODES:
+        return None
+    return "use a two-letter language code such as en, de or fr, or leave it empty to detect"
+
+
+def _hotkey(value: Any) -> str | None:
+    parts = [p for p in str(value).split("+") if p]
+    if not parts or any(p.startswith("<") != p.endswith(">") for p in parts):
+        return "write it like <ctrl>+<alt>+<space>"
+    return None
+
+
+def _setting(default: Any, doc: str, check: Callable[[Any], str | None] | None = None) -> Any:
+    return field(default=default, metadata={"doc": doc, "check": check})
+
+
+@dataclass(frozen=True)
+class WhisperSettings:
+    """Speech recognition (faster-whisper)."""
+
+    model: str = _setting(
+        "", "Model folder path or size name (tiny.en, base.en, small ...); empty = bundled tiny.en"
+    )
+    device: str = _setting("auto", "Where Whisper runs: auto, cpu or cuda", _choices(*WHISPER_DEVICES))
+    compute_type: str = _setting("int8", "CTranslate2 compute type", _choices(*COMPUTE_TYPES))
+    threads: int = _setting(0, "CPU threads for Whisper; 0 = automatic", _at_least(0))
+    language: str = _setting("", "Language code such as en; empty = detect", _language)
+    beam_size: int = _setting(5, "Beam size for decoding (1 = greedy)", _between(1, 10))
+    vad: bool = _setting(True, "Skip non-speech with Silero VAD")
+
+
+@dataclass(frozen=True)
+class AudioSettings:
+    """Microphone capture."""
+
+    device: str = _setting("", "Input device name or index; empty = system default")
+
+
+@dataclass(frozen=True)
+class RecordingsSettings:
+    """Dictation recordings on disk."""
+
+    keep_days: int = _setting(
+        30, "Days to keep recordings; 0 = delete once transcribed, -1 = forever", _at_least(-1)
+    )
+
+
+@dataclass(frozen=True)
+class OllamaSettings:
+    """The local LLM used for cleanup."""
+
+    host: str = _setting("", "Ollama server URL; empty = $OLLAMA_HOST or http://127.0.0.1:11434")
+    model: str = _setting("llama3.2:3b", "Ollama model used for cleanup")
+    allow_remote: bool = _setting(False, "Allow sending text to an Ollama server on another host")
+    timeout: float = _setting(30.0, "Seconds to wait for a short cleanup", _between(1, 600))
+    keep_alive: str = _setting("10m", "How long Ollama keeps the model loaded after use")
+
+
+@dataclass(frozen=True)
+class CleanupSettings:
+    """How transcripts are cleaned."""
+
+    enabled: bool = _setting(True, "Clean transcripts after dictation")
+    preset: str = _setting("clean", "Cleanup style", _choices(*CLEANUP_PRESETS))
+    custom_prompt: str = _setting("", "Instructions for the custom preset")
+
+
+@dataclass(frozen=True)
+class HotkeySettings:
+    """The global dictation hotkey."""
+
+    combo: str = _setting("<ctrl>+<alt>+<space>", "Global hotkey (pynput syntax)", _hotkey)
+    mode: str = _setting("toggle", "toggle or push_to_talk", _choices(*HOTKEY_MODES))
+
+
+@dataclass(frozen=True)
+class PasteSettings:
+    """Inserting text into the app that had focus."""
+
+    mode: str = _setting("cleaned", "What to paste after dictation: cleaned, raw or off",
+                         _choices(*PASTE_MODES))
+
+
+@dataclass(frozen=True)
+class UiSettings:
+    """Look and behaviour of the windows."""
+
+    theme: str = _setting("system", "system, light or dark", _choices(*THEMES))
+    sounds: bool = _setting(True, "Play a sound when dictation starts and stops")
+    start_at_login: bool = _setting(False, "Start Dictara in the tray at login")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All of Dictara's settings, one frozen dataclass per section."""
+
+    whisper: WhisperSettings = field(default_factory=WhisperSettings)
+    audio: AudioSettings = field(default_factory=AudioSettings)
+    recordings: RecordingsSettings = field(default_factory=RecordingsSettings)
+    ollama: OllamaSettings = field(default_factory=OllamaSettings)
+    cleanup: CleanupSettings = field(default_factory=CleanupSettings)
+    hotkey: HotkeySettings = field(default_factory=HotkeySettings)
+    paste: PasteSettings = field(default_factory=PasteSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
+
+    def get(self, key: str) -> Any:
+        """Return the value of a dotted key such as ``whisper.model``."""
+        section, name = _split(key)
+        return getattr(getattr(self, section), name)
+
+    def with_value(self, key: str, value: Any) -> "Settings":
+        """Return a copy with ``key`` set to ``value`` (a string is parsed).
+
+        Raises:
+            UnknownKeyError: the key names no setting.
+            InvalidValueError: the value is rejected, with the reason.
+        """
+        section, name = _split(key)
+        spec = _field(section, name)
+        parsed = _convert(key, spec, value)
+        new_section = dataclasses.replace(getattr(self, section), **{name: parsed})
+        return dataclasses.replace(self, **{section: new_section})
+
+    def items(self) -> list[tuple[str, Any, str]]:
+        """Return ``(key, value, description)`` for every setting, in schema order."""
+        return [(key, self.get(key), doc) for key, doc in describe()]
+
+    def to_toml(self) -> dict[str, Any]:
+        """Return the settings as a TOML-ready dictionary."""
+        data: dict[str, Any] = {"version": SETTINGS_VERSION}
+        data.update(dataclasses.asdict(self))
+        return data
+
+
+def describe() -> list[tuple[str, str]]:
+    """Return ``(dotted key, description)`` for every setting."""
+    out = []
+    for section in dataclasses.fields(Settings):
+        for f in dataclasses.fields(section.default_factory()):  # type: ignore[misc]
+            out.append((f"{section.name}.{f.name}", f.metadata["doc"]))
+    return out
+
+
+def keys() -> list[str]:
+    """Return every dotted key."""
+    return [key for key, _doc in describe()]
+
+
+def _split(key: str) -> tuple[str, str]:
+    section, _, name = key.partition(".")
+    if key not in keys():
+        raise UnknownKeyError(key)
+    return section, name
+
+
+def _field(section: str, name: str) -> dataclasses.Field[Any]:
+    section_type = {f.name: f.default_factory for f in dataclasses.fields(Settings)}[section]
+    return {f.name: f for f in dataclasses.fields(section_type())}[name]  # type: ignore[misc]
+
+
+def _convert(key: str, spec: dataclasses.Field[Any], value: Any) -> Any:
+    kind = type(spec.default)
+    if isinstance(value, str) and kind is not str:
+        value = _parse_text(key, kind, value)
+    elif kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if type(value) is not kind:
+        raise InvalidValueError(key, value, f"it must be a {kind.__name__}")
+    check = spec.metadata["check"]
+    reason = check(value) if check else None
+    if reason:
+        raise InvalidValueError(key, value, reason)
+    return value
+
+
+def _parse_text(key: str, kind: type, text: str) -> Any:
+    text = text.strip()
+    if kind is bool:
+        lowered = text.lower()
+        if lowered in ("true", "yes", "on", "1"):
+            return True
+        if lowered in ("false", "no", "off", "0"):
+            return False
+        raise InvalidValueError(key, text, "use true or false")
+    try:
+        return kind(text)
+    except ValueError:
+        raise InvalidValueError(key, text, f"it must be a {kind.__name__}") from None
+
+
+# Ordered upgrade hooks: UPGRADES[n] turns a version-n file into version n+1.
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    version = data.get("version", SETTINGS_VERSION)
+    while isinstance(version, int) and version < SETTINGS_VERSION and version in UPGRADES:
+        data = UPGRADES[version](data)
+        version += 1
+    return data
+
+
+@dataclass
+class SettingsFile:
+    """The settings file: loads with validation, saves atomically.
+
+    Attributes:
+        path: the TOML file.
+        problems: sentences about values that were rejected on the last load.
+    """
+
+    path: Path
+    problems: list[str] = field(default_factory=list)
+
+    def load(self) -> Settings:
+        """Read the file; missing file = defaults; bad values are reported and defaulted."""
+        self.problems = []
+        try:
+            data = tomllib.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return Settings()
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+            self._problem(f"The settings file {self.path} could not be read ({e}); "
+                          "using the defaults. Fix or delete the file.")
+            return Settings()
+        settings = Settings()
+        for section, values in _upgrade(data).items():
+            if section == "version":
+                continue
+            if not isinstance(values, dict):
+                self._problem(f"Ignoring {section!r} in {self.path}: it is not a section.")
+                continue
+            for name, value in values.items():
+                try:
+                    settings = settings.with_value(f"{section}.{name}", value)
+                except Error as e:
+                    self._problem(f"{e} Using the default instead.")
+        return settings
+
+    def save(self, settings: Settings) -> None:
+        """Write the settings atomically (write a temporary file, then rename)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".toml.tmp")
+        tmp.write_text(tomli_w.dumps(settings.to_toml()), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+    def _problem(self, text: str) -> None:
+        log.warning("%s", text)
+        self.problems.append(text)

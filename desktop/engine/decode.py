@@ -1,0 +1,192 @@
+"""Decoding audio and video files to 16 kHz mono float32 with PyAV, in bounded chunks.
+
+Decoding the way faster-whisper's ``decode_audio`` does (s16 mono 16 kHz through PyAV's
+resampler, skipping invalid packets), but as a generator, so a three-hour file never sits
+in memory whole.
+"""
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+
+import av
+import numpy as np
+import numpy.typing as npt
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE = 16000
+AudioArray = npt.NDArray[np.float32]
+# A file that decodes to less than this share of its declared length counts as truncated.
+TRUNCATION_RATIO = 0.97
+
+
+class Error(Exception):
+    """Base class for decoding errors."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
+class FileMissingError(Error):
+    """The path does not exist."""
+
+    def __str__(self) -> str:
+        return f"{self.path} does not exist; check the path."
+
+
+class IsFolderError(Error):
+    """A folder where a file was expected."""
+
+    def __str__(self) -> str:
+        return f"{self.path} is a folder; give the audio files inside it instead."
+
+
+class EmptyFileError(Error):
+    """A file of zero bytes."""
+
+    def __str__(self) -> str:
+        return f"{self.path} is empty (0 bytes); it holds no audio."
+
+
+class NotMediaError(Error):
+    """A file ffmpeg cannot read as audio or video."""
+
+    def __str__(self) -> str:
+        return (f"{self.path} is not an audio or video file Dictara can read; "
+                "use a format such as wav, mp3, m4a, flac, ogg, opus, webm, mp4 or mkv.")
+
+
+class NoAudioStreamError(Error):
+    """A media file without a sound track."""
+
+    def __str__(self) -> str:
+        return f"{self.path} has no audio track; there is nothing to transcribe."
+
+
+class UnreadableError(Error):
+    """A file that cannot be opened for reading."""
+
+    def __str__(self) -> str:
+        return f"{self.path} cannot be read; check that you have permission to open it."
+
+
+class AudioFile:
+    """An open media file that yields 16 kHz mono float32 audio.
+
+    Use as a context manager. After :meth:`chunks` has been exhausted, ``warnings``
+    says whether the file was truncated or had damaged parts.
+
+    Attributes:
+        path: the file.
+        duration: seconds of audio the container declares, or None when unknown.
+        decoded_seconds: seconds of audio produced so far.
+        warnings: sentences about damage found while decoding.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.decoded_seconds = 0.0
+        self.warnings: list[str] = []
+        self._bad_packets = 0
+        _check_path(path)
+        try:
+            self._container = av.open(str(path), mode="r", metadata_errors="ignore")
+        except PermissionError:
+            raise UnreadableError(path) from None
+        except (av.error.FFmpegError, UnicodeDecodeError, ValueError):
+            raise NotMediaError(path) from None
+        if not self._container.streams.audio:
+            self._container.close()
+            raise NoAudioStreamError(path)
+        self._stream = self._container.streams.audio[0]
+        self.duration = _declared_duration(self._container, self._stream)
+
+    def __enter__(self) -> "AudioFile":
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the file."""
+        self._container.close()
+
+    def chunks(self, seconds: float = 30.0) -> Iterator[AudioArray]:
+        """Yield the audio in blocks of about ``seconds`` (the last may be shorter).
+
+        Raises:
+            NotMediaError: nothing at all could be decoded from the file.
+        """
+        target = int(seconds * SAMPLE_RATE)
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+        pending: list[npt.NDArray[np.int16]] = []
+        size = 0
+        for frame in self._frames():
+            for out in resampler.resample(frame):
+                pending.append(out.to_ndarray().reshape(-1))
+                size += out.samples
+            if size >= target:
+                yield self._emit(pending)
+                pending, size = [], 0
+        for out in resampler.resample(None):
+            pending.append(out.to_ndarray().reshape(-1))
+        if pending:
+            yield self._emit(pending)
+        self._finish_warnings()
+
+    def _frames(self) -> Iterator[av.AudioFrame]:
+        try:
+            for packet in self._container.demux(self._stream):
+                try:
+                    yield from packet.decode()  # type: ignore[misc]
+                except av.error.InvalidDataError:
+                    self._bad_packets += 1
+        except (av.error.FFmpegError, EOFError) as e:
+            # A cut-off file ends in a demuxer error: keep what was decoded.
+            log.info("Decoding %s stopped early: %s", self.path, e)
+            self._bad_packets += 1
+
+    def _emit(self, pending: list[npt.NDArray[np.int16]]) -> AudioArray:
+        audio = np.concatenate(pending).astype(np.float32) / 32768.0
+        self.decoded_seconds += len(audio) / SAMPLE_RATE
+        return audio
+
+    def _finish_warnings(self) -> None:
+        if self.decoded_seconds == 0 and self._bad_packets:
+            raise NotMediaError(self.path)
+        if self.duration and self.decoded_seconds < self.duration * TRUNCATION_RATIO - 0.5:
+            self.warnings.append(
+                f"{self.path} looks truncated: it declares {self.duration:.1f} s of audio but "
+                f"only {self.decoded_seconds:.1f} s could be decoded; the rest is missing."
+            )
+        elif self._bad_packets:
+            self.warnings.append(
+                f"{self.path} has damaged parts ({self._bad_packets} unreadable packets); "
+                "they were skipped."
+            )
+
+
+def _check_path(path: Path) -> None:
+    if not path.exists():
+        raise FileMissingError(path)
+    if path.is_dir():
+        raise IsFolderError(path)
+    if path.stat().st_size == 0:
+        raise EmptyFileError(path)
+
+
+def _declared_duration(container: av.container.InputContainer,
+                       stream: av.audio.stream.AudioStream) -> float | None:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / av.time_base
+    return None

@@ -1,0 +1,223 @@
+"""File and buffer transcription with faster-whisper.
+
+One :class:`Transcriber` owns one WhisperModel, loaded on first use. Files are decoded in
+bounded windows (see :mod:`desktop.engine.decode`); a file no longer than one window is
+transcribed in a single call, exactly as a bare ``WhisperModel.transcribe`` would.
+Longer files are cut at the longest pause near each window's end, with the language fixed
+after the first window and the previous window's text carried as the prompt.
+"""
+
+import contextlib
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from faster_whisper import WhisperModel
+from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+from desktop.engine import models
+from desktop.engine.decode import SAMPLE_RATE, AudioArray, AudioFile
+from desktop.engine.transcript import Segment, Transcript
+
+log = logging.getLogger(__name__)
+
+WINDOW_SECONDS = 600.0
+# Where to look for a pause to cut a long file at: the last part of each window.
+CUT_SEARCH_SECONDS = 60.0
+# Below this peak level (about -80 dBFS) audio is digital silence: never decode it.
+SILENCE_PEAK = 1e-4
+PROMPT_CHARS = 200
+
+ProgressCallback = Callable[[float], None]
+
+
+class Error(Exception):
+    """Base class for transcription errors."""
+
+
+class CancelledError(Error):
+    """The caller asked to stop."""
+
+    def __str__(self) -> str:
+        return "The transcription was cancelled."
+
+
+@dataclass(frozen=True)
+class TranscribeOptions:
+    """How to decode.
+
+    Attributes:
+        language: a language code, or None to detect it.
+        beam_size: beam width (1 = greedy).
+        vad: skip non-speech with Silero VAD.
+        initial_prompt: text that conditions the first window.
+    """
+
+    language: str | None = None
+    beam_size: int = 5
+    vad: bool = True
+    initial_prompt: str | None = None
+
+
+class Transcriber:
+    """Owns a Whisper model and transcribes files and audio buffers with it.
+
+    Thread-safe: any thread may call it. A live dictation marks itself with
+    :meth:`live_priority`; file transcriptions then wait between segments until it ends.
+
+    Attributes:
+        ref: the model in use.
+    """
+
+    def __init__(self, ref: models.ModelRef, options: models.ModelOptions) -> None:
+        self.ref = ref
+        self._options = options
+        self._model: WhisperModel | None = None
+        self._load_lock = threading.Lock()
+        self._live_sessions = 0
+        self._live_done = threading.Condition()
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the model is in memory."""
+        return self._model is not None
+
+    def model(self) -> WhisperModel:
+        """Return the model, loading it on first use.
+
+        Raises:
+            models.BrokenModelError: the model cannot be loaded.
+        """
+        with self._load_lock:
+            if self._model is None:
+                self._model = models.load(self.ref, self._options)
+            return self._model
+
+    @contextlib.contextmanager
+    def live_priority(self) -> Iterator[None]:
+        """Make file jobs pause between segments while the block runs."""
+        with self._live_done:
+            self._live_sessions += 1
+        try:
+            yield
+        finally:
+            with self._live_done:
+                self._live_sessions -= 1
+                self._live_done.notify_all()
+
+    def transcribe_file(
+        self,
+        path: Path,
+        options: TranscribeOptions,
+        on_progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Transcript:
+        """Transcribe an audio or video file.
+
+        Args:
+            path: any file ffmpeg reads.
+            options: decoding options.
+            on_progress: called with the fraction of the audio done, 0.0 to 1.0.
+            cancel: set it to stop between segments.
+
+        Raises:
+            decode.Error: the file cannot be read (one sentence says why).
+            CancelledError: ``cancel`` was set.
+            models.BrokenModelError: the model cannot be loaded.
+        """
+        model = self.model()
+        segments: list[Segment] = []
+        language = options.language
+        prompt = options.initial_prompt
+        with AudioFile(path) as media:
+            total = media.duration
+            for offset, window in _windows(media.chunks()):
+                found, language = self._decode(
+                    model, window, TranscribeOptions(language, options.beam_size, options.vad,
+                                                     prompt))
+                for seg in found:
+                    self._checkpoint(cancel)
+                    segments.append(Segment(offset + seg.start, offset + seg.end, seg.text))
+                    if on_progress:
+                        done = offset + seg.end
+                        on_progress(min(1.0, done / max(total or media.decoded_seconds, done)))
+                if segments:
+                    prompt = " ".join(s.text for s in segments)[-PROMPT_CHARS:]
+            warnings = tuple(media.warnings)
+            duration = media.decoded_seconds
+        if on_progress:
+            on_progress(1.0)
+        return Transcript(str(path), duration, language or "", self.ref.name,
+                          tuple(segments), warnings)
+
+    def transcribe_audio(self, audio: AudioArray, options: TranscribeOptions) -> list[Segment]:
+        """Transcribe a 16 kHz mono buffer in one call (for live dictation).
+
+        Returns:
+            The segments, with times relative to the buffer's start.
+        """
+        found, _language = self._decode(self.model(), audio, options)
+        return list(found)
+
+    def _decode(
+        self, model: WhisperModel, audio: AudioArray, options: TranscribeOptions
+    ) -> tuple[Iterator[Segment], str | None]:
+        if audio.size == 0 or float(np.max(np.abs(audio))) < SILENCE_PEAK:
+            return iter(()), options.language
+        raw, info = model.transcribe(
+            audio,
+            language=options.language,
+            beam_size=options.beam_size,
+            vad_filter=options.vad,
+            initial_prompt=options.initial_prompt,
+        )
+        found = (Segment(s.start, s.end, s.text.strip()) for s in raw if s.text.strip())
+        return found, info.language
+
+    def _checkpoint(self, cancel: threading.Event | None) -> None:
+        if cancel is not None and cancel.is_set():
+            raise CancelledError
+        with self._live_done:
+            while self._live_sessions:
+                self._live_done.wait(timeout=0.5)
+                if cancel is not None and cancel.is_set():
+                    raise CancelledError
+
+
+def _windows(chunks: Iterable[AudioArray]) -> Iterator[tuple[float, AudioArray]]:
+    """Regroup decoded chunks into windows of about WINDOW_SECONDS, cut at pauses.
+
+    Yields:
+        ``(offset in seconds, audio)`` pairs that together cover the input exactly once.
+    """
+    limit = int(WINDOW_SECONDS * SAMPLE_RATE)
+    buffer = np.zeros(0, dtype=np.float32)
+    offset = 0
+    for chunk in chunks:
+        buffer = np.concatenate([buffer, chunk])
+        # Wait for one spare chunk, so a file just over the limit is not cut needlessly.
+        if len(buffer) >= limit + len(chunk):
+            cut = _cut_point(buffer[:limit])
+            yield offset / SAMPLE_RATE, buffer[:cut]
+            offset += cut
+            buffer = buffer[cut:]
+    if len(buffer):
+        yield offset / SAMPLE_RATE, buffer
+
+
+def _cut_point(window: AudioArray) -> int:
+    """Return the sample index of the middle of the longest pause near the window's end."""
+    start = max(0, len(window) - int(CUT_SEARCH_SECONDS * SAMPLE_RATE))
+    tail = window[start:]
+    speech = get_speech_timestamps(tail, VadOptions(min_silence_duration_ms=300))
+    if not speech:
+        return len(window)
+    gaps = [(speech[0]["start"], 0, speech[0]["start"])]
+    gaps += [(b["start"] - a["end"], a["end"], b["start"]) for a, b in zip(speech, speech[1:])]
+    gaps.append((len(tail) - speech[-1]["end"], speech[-1]["end"], len(tail)))
+    _length, gap_start, gap_end = max(gaps)
+    cut = start + (gap_start + gap_end) // 2
+    return cut if cut > 0 else len(window)

@@ -1,0 +1,20 @@
+"""Turns the settings into the engine's option dataclasses.
+
+The engine never sees :class:`desktop.config.Settings`; the CLI and the GUI call these.
+"""
+
+from desktop.config import Settings
+from desktop.engine.models import ModelOptions
+from desktop.engine.transcriber import TranscribeOptions
+
+
+def model_options(settings: Settings) -> ModelOptions:
+    """Return how to load the Whisper model."""
+    w = settings.whisper
+    return ModelOptions(device=w.device, compute_type=w.compute_type, threads=w.threads)
+
+
+def transcribe_options(settings: Settings) -> TranscribeOptions:
+    """Return how to decode speech."""
+    w = settings.whisper
+    return TranscribeOptions(language=w.language or None, beam_size=w.beam_size, vad=w.vad)
