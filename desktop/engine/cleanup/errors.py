@@ -120,3 +120,24 @@ class CancelledError(Error):
 
     def __str__(self) -> str:
         return "The cleanup was cancelled; showing the rule-based cleanup."
+
+
+class OffTaskError(Error):
+    """The guard rejected the model's answer; ``reason`` is the guard's sentence."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class NoCustomPromptError(Error):
+    """The custom preset is chosen but has no instructions."""
+
+    def __str__(self) -> str:
+        return (
+            "The custom cleanup preset has no instructions; write them in "
+            "cleanup.custom_prompt or choose another preset."
+        )
