@@ -213,6 +213,6 @@ def _finish(sentence: list[_Token]) -> str:
 
 
 def _is_question(words: list[str]) -> bool:
-    while len(words) > 1 and words[0] in _LEAD_INS:
+    while len(words) > 1 and (words[0] in _LEAD_INS or _FILLER.fullmatch(words[0])):
         words = words[1:]
     return words[0] in _QUESTION_STARTS
