@@ -4,6 +4,7 @@ The engine never sees :class:`desktop.config.Settings`; the CLI and the GUI call
 """
 
 from desktop.config import Settings
+from desktop.engine.cleanup import CleanupOptions, resolve_host
 from desktop.engine.models import ModelOptions
 from desktop.engine.transcriber import TranscribeOptions
 
@@ -18,3 +19,22 @@ def transcribe_options(settings: Settings) -> TranscribeOptions:
     """Return how to decode speech."""
     w = settings.whisper
     return TranscribeOptions(language=w.language or None, beam_size=w.beam_size, vad=w.vad)
+
+
+def cleanup_options(settings: Settings) -> CleanupOptions:
+    """Return how to clean transcripts; the host is the setting, else $OLLAMA_HOST, else local.
+
+    Raises:
+        ValueError: ``ollama.host`` is not a host, host:port or http(s) URL.
+    """
+    o, c = settings.ollama, settings.cleanup
+    return CleanupOptions(
+        host=resolve_host(o.host),
+        model=o.model,
+        preset=c.preset,
+        custom_prompt=c.custom_prompt,
+        timeout=o.timeout,
+        keep_alive=o.keep_alive,
+        allow_remote=o.allow_remote,
+        enabled=c.enabled,
+    )
