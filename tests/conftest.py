@@ -22,7 +22,7 @@ def reference(name: str) -> str:
     raise KeyError(name)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def data_dir() -> Path:
     """The folder of small real-speech clips."""
     return DATA_DIR

@@ -5,7 +5,9 @@ resampler, skipping invalid packets), but as a generator, so a three-hour file n
 in memory whole.
 """
 
+import contextlib
 import logging
+import wave
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
@@ -23,54 +25,58 @@ TRUNCATION_RATIO = 0.97
 
 
 class Error(Exception):
-    """Base class for decoding errors."""
+    """Base class for decoding errors: ``str(e)`` is ``"PATH: reason"``.
+
+    Attributes:
+        path: the file.
+        reason: what is wrong and what to do, without the path.
+    """
+
+    reason = "the file cannot be decoded"
 
     def __init__(self, path: Path) -> None:
         super().__init__(str(path))
         self.path = path
 
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
 
 class FileMissingError(Error):
     """The path does not exist."""
 
-    def __str__(self) -> str:
-        return f"{self.path} does not exist; check the path."
+    reason = "no such file; check the path"
 
 
 class IsFolderError(Error):
     """A folder where a file was expected."""
 
-    def __str__(self) -> str:
-        return f"{self.path} is a folder; give the audio files inside it instead."
+    reason = "this is a folder; pass the audio files inside it instead"
 
 
 class EmptyFileError(Error):
     """A file of zero bytes."""
 
-    def __str__(self) -> str:
-        return f"{self.path} is empty (0 bytes); it holds no audio."
+    reason = "the file is empty (0 bytes), so it holds no audio"
 
 
 class NotMediaError(Error):
     """A file ffmpeg cannot read as audio or video."""
 
-    def __str__(self) -> str:
-        return (f"{self.path} is not an audio or video file Dictara can read; "
-                "use a format such as wav, mp3, m4a, flac, ogg, opus, webm, mp4 or mkv.")
+    reason = ("not an audio or video file Dictara can read; use a format such as wav, mp3, "
+              "m4a, flac, ogg, opus, webm, mp4, mkv or mov")
 
 
 class NoAudioStreamError(Error):
     """A media file without a sound track."""
 
-    def __str__(self) -> str:
-        return f"{self.path} has no audio track; there is nothing to transcribe."
+    reason = "the file has no audio track, so there is nothing to transcribe"
 
 
 class UnreadableError(Error):
     """A file that cannot be opened for reading."""
 
-    def __str__(self) -> str:
-        return f"{self.path} cannot be read; check that you have permission to open it."
+    reason = "permission denied; check that you are allowed to open the file"
 
 
 class AudioFile:
@@ -83,7 +89,7 @@ class AudioFile:
         path: the file.
         duration: seconds of audio the container declares, or None when unknown.
         decoded_seconds: seconds of audio produced so far.
-        warnings: sentences about damage found while decoding.
+        warnings: sentences about damage found while decoding (without the path).
     """
 
     def __init__(self, path: Path) -> None:
@@ -102,7 +108,7 @@ class AudioFile:
             self._container.close()
             raise NoAudioStreamError(path)
         self._stream = self._container.streams.audio[0]
-        self.duration = _declared_duration(self._container, self._stream)
+        self.duration = _declared_duration(path, self._container, self._stream)
 
     def __enter__(self) -> "AudioFile":
         return self
@@ -164,13 +170,13 @@ class AudioFile:
             raise NotMediaError(self.path)
         if self.duration and self.decoded_seconds < self.duration * TRUNCATION_RATIO - 0.5:
             self.warnings.append(
-                f"{self.path} looks truncated: it declares {self.duration:.1f} s of audio but "
-                f"only {self.decoded_seconds:.1f} s could be decoded; the rest is missing."
+                f"the file looks truncated: it declares {self.duration:.1f} s of audio but "
+                f"only {self.decoded_seconds:.1f} s could be decoded; transcribed what is there"
             )
         elif self._bad_packets:
             self.warnings.append(
-                f"{self.path} has damaged parts ({self._bad_packets} unreadable packets); "
-                "they were skipped."
+                f"the file has damaged parts ({self._bad_packets} unreadable packets); "
+                "they were skipped"
             )
 
 
@@ -183,8 +189,13 @@ def _check_path(path: Path) -> None:
         raise EmptyFileError(path)
 
 
-def _declared_duration(container: av.container.InputContainer,
+def _declared_duration(path: Path, container: av.container.InputContainer,
                        stream: av.audio.stream.AudioStream) -> float | None:
+    if container.format.name == "wav":
+        # FFmpeg derives a WAV's duration from the file size, which hides truncation;
+        # the RIFF header's frame count is what the writer meant.
+        with contextlib.suppress(wave.Error, EOFError, OSError), wave.open(str(path)) as w:
+            return w.getnframes() / w.getframerate()
     if stream.duration is not None and stream.time_base is not None:
         return float(stream.duration * stream.time_base)
     if container.duration is not None:

@@ -1,0 +1,50 @@
+"""``dictara config list | get KEY | set KEY VALUE | path``: read and write settings."""
+
+import argparse
+
+from desktop import config
+from desktop.cli.context import Context, error
+
+
+def add_parser(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """Register the subcommand."""
+    p = subparsers.add_parser("config", help="read or change settings")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("list", help="every setting with its value")
+    g = actions.add_parser("get", help="print one setting")
+    g.add_argument("key", help="dotted key, e.g. whisper.model")
+    s = actions.add_parser("set", help="change one setting (validated)")
+    s.add_argument("key")
+    s.add_argument("value")
+    actions.add_parser("path", help="print where the settings file is")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    """Run the chosen action; bad keys and values exit 2 with the reason."""
+    try:
+        if args.action == "list":
+            for key, value, doc in ctx.settings.items():
+                print(f"{key} = {_show(value)}    # {doc}")
+        elif args.action == "get":
+            print(_plain(ctx.settings.get(args.key)))
+        elif args.action == "set":
+            ctx.settings_file.save(ctx.settings.with_value(args.key, args.value))
+        else:
+            print(ctx.paths.config_file)
+    except config.Error as e:
+        error(str(e))
+        return 2
+    except OSError as e:
+        error(f"The settings could not be saved to {ctx.paths.config_file} ({e.strerror}); "
+              "check that the folder is writable and the disk is not full.")
+        return 1
+    return 0
+
+
+def _show(value: object) -> str:
+    return f'"{value}"' if isinstance(value, str) else _plain(value)
+
+
+def _plain(value: object) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)

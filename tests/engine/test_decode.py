@@ -1,0 +1,93 @@
+"""Decoding: every malformed input ends in one clear sentence, never a traceback."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop.engine import decode
+
+
+@pytest.fixture
+def bad_files(tmp_path: Path, data_dir: Path) -> Path:
+    """A folder of the malformed inputs a user can drop on Dictara."""
+    (tmp_path / "empty.wav").write_bytes(b"")
+    (tmp_path / "truncated.wav").write_bytes((data_dir / "LJ001-0001.wav").read_bytes()[:40000])
+    (tmp_path / "random.mp3").write_bytes(bytes(range(256)) * 200)
+    (tmp_path / "doc.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+    (tmp_path / "folder").mkdir()
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("name", "error"),
+    [
+        ("empty.wav", decode.EmptyFileError),
+        ("random.mp3", decode.NotMediaError),
+        ("doc.pdf", decode.NotMediaError),
+        ("folder", decode.IsFolderError),
+        ("missing.wav", decode.FileMissingError),
+    ],
+)
+def test_malformed_input_raises_one_sentence(bad_files: Path, name: str, error: type) -> None:
+    with pytest.raises(error) as info:
+        with decode.AudioFile(bad_files / name) as media:
+            list(media.chunks())
+    message = str(info.value)
+    assert message.startswith(str(bad_files / name) + ": ")
+    assert "\n" not in message and "Traceback" not in message
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs the ffmpeg binary")
+def test_video_without_audio_track(tmp_path: Path) -> None:
+    video = tmp_path / "silent.mp4"
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i",
+                    "color=c=black:s=32x32:d=1", str(video)], check=True)
+    with pytest.raises(decode.NoAudioStreamError, match="no audio track"):
+        decode.AudioFile(video)
+
+
+def test_truncated_wav_decodes_what_is_there_and_warns(bad_files: Path) -> None:
+    with decode.AudioFile(bad_files / "truncated.wav") as media:
+        audio = list(media.chunks())
+    assert 0.5 < media.decoded_seconds < 1.5
+    assert sum(len(a) for a in audio) == pytest.approx(media.decoded_seconds * 16000)
+    assert len(media.warnings) == 1 and "truncated" in media.warnings[0]
+
+
+@pytest.mark.parametrize("name", ["LJ001-0001.wav", "jfk.flac", "common_voice_en_22058264.mp3"])
+def test_formats_decode_to_16k_mono_float(data_dir: Path, name: str) -> None:
+    with decode.AudioFile(data_dir / name) as media:
+        audio = list(media.chunks(seconds=2.0))
+    assert all(a.dtype.name == "float32" and a.ndim == 1 for a in audio)
+    assert all(len(a) <= 2.0 * 16000 + 4096 for a in audio)
+    assert media.duration == pytest.approx(media.decoded_seconds, abs=0.1)
+    assert not media.warnings
+    assert max(float(abs(a).max()) for a in audio) > 0.1
+
+
+LONG_FILE_PROBE = """
+import resource, sys
+from pathlib import Path
+from desktop.engine import decode
+with decode.AudioFile(Path(sys.argv[1])) as media:
+    longest = max(len(chunk) for chunk in media.chunks())
+print(media.decoded_seconds, longest, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("sox") is None, reason="needs sox to make the 3-hour file")
+def test_three_hour_file_streams_in_bounded_memory(tmp_path: Path) -> None:
+    long_file = tmp_path / "three-hours.flac"
+    subprocess.run(["sox", "-n", "-r", "16000", "-c", "1", str(long_file), "synth", "3:00:00",
+                    "sine", "440", "vol", "0.01"], check=True)
+    out = subprocess.run([sys.executable, "-c", LONG_FILE_PROBE, str(long_file)],
+                         check=True, capture_output=True, text=True).stdout.split()
+    seconds, longest, max_rss_kb = float(out[0]), int(out[1]), int(out[2])
+    assert seconds == pytest.approx(3 * 3600, abs=1)
+    assert longest <= 31 * 16000
+    # The whole file as float32 would be 691 MB; streaming keeps the process small.
+    assert max_rss_kb < 250_000, f"peak RSS {max_rss_kb} kB"
