@@ -120,10 +120,12 @@ class OllamaCleaner:
         """
         events: queue.Queue[tuple[str, object]] = queue.Queue()
         stop = threading.Event()
-        worker = threading.Thread(
-            target=self._stream, args=(text, events, stop), name="ollama-cleanup", daemon=True
-        )
-        worker.start()
+        threading.Thread(
+            target=self._stream,
+            args=(text, deadline, events, stop),
+            name="ollama-cleanup",
+            daemon=True,
+        ).start()
         try:
             return self._collect(events, on_text, deadline, cancel)
         finally:
@@ -162,12 +164,18 @@ class OllamaCleaner:
                 on_text(prompts.unwrap(shown))
 
     def _stream(
-        self, text: str, events: "queue.Queue[tuple[str, object]]", stop: threading.Event
+        self,
+        text: str,
+        deadline: Deadline,
+        events: "queue.Queue[tuple[str, object]]",
+        stop: threading.Event,
     ) -> None:
         """Runs in the worker thread: stream the answer into ``events``."""
         chat = prompts.messages(text, self.options.preset, self.options.custom_prompt)
+        # The socket gives up with the caller, so an abandoned worker does not linger.
+        silence = max(0.1, deadline.remaining())
         try:
-            stream = server.client(self.options.host, self.options.timeout).chat(
+            stream = server.client(self.options.host, silence).chat(
                 model=self.options.model,
                 messages=chat,
                 stream=True,
