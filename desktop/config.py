@@ -104,7 +104,9 @@ class WhisperSettings:
     model: str = _setting(
         "", "Model folder path or size name (tiny.en, base.en, small ...); empty = bundled tiny.en"
     )
-    device: str = _setting("auto", "Where Whisper runs: auto, cpu or cuda", _choices(*WHISPER_DEVICES))
+    device: str = _setting(
+        "auto", "Where Whisper runs: auto, cpu or cuda", _choices(*WHISPER_DEVICES)
+    )
     compute_type: str = _setting("int8", "CTranslate2 compute type", _choices(*COMPUTE_TYPES))
     threads: int = _setting(0, "CPU threads for Whisper; 0 = automatic", _at_least(0))
     language: str = _setting("", "Language code such as en; empty = detect", _language)
@@ -215,13 +217,20 @@ class Settings:
         return data
 
 
+_SECTIONS: dict[str, type] = {
+    "whisper": WhisperSettings, "audio": AudioSettings, "recordings": RecordingsSettings,
+    "ollama": OllamaSettings, "cleanup": CleanupSettings, "hotkey": HotkeySettings,
+    "paste": PasteSettings, "ui": UiSettings,
+}
+
+
 def describe() -> list[tuple[str, str]]:
     """Return ``(dotted key, description)`` for every setting."""
-    out = []
-    for section in dataclasses.fields(Settings):
-        for f in dataclasses.fields(section.default_factory()):  # type: ignore[misc]
-            out.append((f"{section.name}.{f.name}", f.metadata["doc"]))
-    return out
+    return [
+        (f"{section}.{f.name}", f.metadata["doc"])
+        for section, section_type in _SECTIONS.items()
+        for f in dataclasses.fields(section_type)
+    ]
 
 
 def keys() -> list[str]:
@@ -237,8 +246,7 @@ def _split(key: str) -> tuple[str, str]:
 
 
 def _field(section: str, name: str) -> dataclasses.Field[Any]:
-    section_type = {f.name: f.default_factory for f in dataclasses.fields(Settings)}[section]
-    return {f.name: f for f in dataclasses.fields(section_type())}[name]  # type: ignore[misc]
+    return {f.name: f for f in dataclasses.fields(_SECTIONS[section])}[name]
 
 
 def _convert(key: str, spec: dataclasses.Field[Any], value: Any) -> Any:
@@ -248,7 +256,7 @@ def _convert(key: str, spec: dataclasses.Field[Any], value: Any) -> Any:
     elif kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if type(value) is not kind:
-        raise InvalidValueError(key, value, f"it must be a {kind.__name__}")
+        raise InvalidValueError(key, value, f"it must be {_KIND_NAMES[kind]}")
     check = spec.metadata["check"]
     reason = check(value) if check else None
     if reason:
@@ -268,8 +276,10 @@ def _parse_text(key: str, kind: type, text: str) -> Any:
     try:
         return kind(text)
     except ValueError:
-        raise InvalidValueError(key, text, f"it must be a {kind.__name__}") from None
+        raise InvalidValueError(key, text, f"it must be {_KIND_NAMES[kind]}") from None
 
+
+_KIND_NAMES = {int: "a whole number", float: "a number", str: "text", bool: "true or false"}
 
 # Ordered upgrade hooks: UPGRADES[n] turns a version-n file into version n+1.
 UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}

@@ -54,7 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     ctx = Context.load()
     try:
-        return int(args.run(args, ctx))
+        code: int = args.run(args, ctx)
+        return code
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130

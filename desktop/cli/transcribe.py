@@ -35,7 +35,12 @@ def add_parser(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    """Transcribe each file in turn; a bad file does not stop the others."""
+    """Transcribe each file in turn; a bad file does not stop the others.
+
+    Returns:
+        0 when every file was transcribed whole, 1 when any failed or was incomplete
+        (truncated or damaged: what could be decoded is still printed), 2 for bad usage.
+    """
     try:
         settings = _apply_overrides(args, ctx)
         ref = models.resolve(settings.whisper.model, ctx.paths.models_dir)
@@ -58,6 +63,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             return 1
         for warning in transcript.warnings:
             print(f"warning: {path}: {warning}", file=sys.stderr)
+        failed += bool(transcript.warnings)
         cleaned = cleaner(transcript.text) if cleaner else None
         _emit(transcript, args, cleaned)
     return 1 if failed else 0

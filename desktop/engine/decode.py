@@ -137,13 +137,13 @@ class AudioFile:
         size = 0
         for frame in self._frames():
             for out in resampler.resample(frame):
-                pending.append(out.to_ndarray().reshape(-1))
+                pending.append(_samples(out))
                 size += out.samples
             if size >= target:
                 yield self._emit(pending)
                 pending, size = [], 0
         for out in resampler.resample(None):
-            pending.append(out.to_ndarray().reshape(-1))
+            pending.append(_samples(out))
         if pending:
             yield self._emit(pending)
         self._finish_warnings()
@@ -152,7 +152,7 @@ class AudioFile:
         try:
             for packet in self._container.demux(self._stream):
                 try:
-                    yield from packet.decode()  # type: ignore[misc]
+                    yield from packet.decode()
                 except av.error.InvalidDataError:
                     self._bad_packets += 1
         except (av.error.FFmpegError, EOFError) as e:
@@ -180,6 +180,10 @@ class AudioFile:
             )
 
 
+def _samples(frame: av.AudioFrame) -> npt.NDArray[np.int16]:
+    return np.asarray(frame.to_ndarray(), dtype=np.int16).reshape(-1)
+
+
 def _check_path(path: Path) -> None:
     if not path.exists():
         raise FileMissingError(path)
@@ -195,7 +199,7 @@ def _declared_duration(path: Path, container: av.container.InputContainer,
         # FFmpeg derives a WAV's duration from the file size, which hides truncation;
         # the RIFF header's frame count is what the writer meant.
         with contextlib.suppress(wave.Error, EOFError, OSError), wave.open(str(path)) as w:
-            return w.getnframes() / w.getframerate()
+            return float(w.getnframes() / w.getframerate())
     if stream.duration is not None and stream.time_base is not None:
         return float(stream.duration * stream.time_base)
     if container.duration is not None:

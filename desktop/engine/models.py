@@ -7,7 +7,6 @@ touches the network except :func:`download`, which runs only when the user asks.
 
 import logging
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -168,7 +167,8 @@ def load(ref: ModelRef, options: ModelOptions) -> WhisperModel:
             local_files_only=True,
         )
     except (RuntimeError, ValueError, OSError) as e:
-        raise BrokenModelError(ref.path, str(e).splitlines()[0] if str(e) else type(e).__name__)
+        reason = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise BrokenModelError(ref.path, reason) from e
 
 
 @dataclass(frozen=True)
@@ -228,7 +228,7 @@ def download(
     models_dir: Path,
     *,
     endpoint: str | None = None,
-    tqdm_class: Callable[..., Any] | None = None,
+    tqdm_class: type[Any] | None = None,
 ) -> ModelRef:
     """Download a faster-whisper model by size name into the models folder.
 

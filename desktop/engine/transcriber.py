@@ -221,10 +221,10 @@ def _cut_point(window: AudioArray) -> int:
     if not speech:
         return len(window)
     edges = [0] + [x for s in speech for x in (s["start"], s["end"])] + [len(tail)]
-    gaps = [(b - a, a, b) for a, b in zip(edges[::2], edges[1::2]) if b > a]
+    gaps = [(b - a, a, b) for a, b in zip(edges[::2], edges[1::2], strict=True) if b > a]
     if gaps:
         _length, gap_start, gap_end = max(gaps)
-        return start + (gap_start + gap_end) // 2
+        return int(start + (gap_start + gap_end) // 2)
     frame = SAMPLE_RATE // 50
     usable = len(tail) // frame * frame
     energy = np.square(tail[:usable]).reshape(-1, frame).mean(axis=1)

@@ -32,9 +32,8 @@ def bad_files(tmp_path: Path, data_dir: Path) -> Path:
     ],
 )
 def test_malformed_input_raises_one_sentence(bad_files: Path, name: str, error: type) -> None:
-    with pytest.raises(error) as info:
-        with decode.AudioFile(bad_files / name) as media:
-            list(media.chunks())
+    with pytest.raises(error) as info, decode.AudioFile(bad_files / name) as media:
+        list(media.chunks())
     message = str(info.value)
     assert message.startswith(str(bad_files / name) + ": ")
     assert "\n" not in message and "Traceback" not in message
