@@ -243,6 +243,7 @@ def download(
         DownloadError: the network or the hub failed.
         BrokenModelError: what arrived is not a usable model.
     """
+    import httpx2
     from faster_whisper.utils import _MODELS
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import HfHubHTTPError
@@ -252,6 +253,7 @@ def download(
     target = models_dir / name
     partial = models_dir / f"{name}.partial"
     models_dir.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(partial, ignore_errors=True)
     try:
         snapshot_download(
             _MODELS[name],
@@ -261,7 +263,7 @@ def download(
             endpoint=endpoint,
             tqdm_class=tqdm_class,
         )
-    except (HfHubHTTPError, OSError) as e:
+    except (HfHubHTTPError, OSError, httpx2.HTTPError) as e:
         raise DownloadError(name, str(e).splitlines()[0] if str(e) else type(e).__name__) from e
     shutil.rmtree(partial / ".cache", ignore_errors=True)
     validate(partial)

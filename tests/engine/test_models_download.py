@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
-import httpx2
 import pytest
 from faster_whisper.utils import _MODELS, available_models
 from huggingface_hub import constants, file_download
@@ -208,8 +207,7 @@ def test_one_dropped_connection_is_resumed_with_a_range_request(tmp_path: Path,
 def test_interrupted_download_leaves_no_model_and_retry_succeeds(
         hub: FakeHub, repo: Path, models_dir: Path) -> None:
     hub.cut = {"model.bin": FAKE_BIN_SIZE // 2}  # every attempt, resumes included, drops there
-    # DownloadError is what models.download promises; see the xfail below for httpx2 errors.
-    with pytest.raises((models.DownloadError, httpx2.HTTPError)):
+    with pytest.raises(models.DownloadError):
         models.download(NAME, models_dir, endpoint=hub.url)
     assert not (models_dir / NAME).exists()
     assert {p.name for p in models_dir.iterdir()} <= {f"{NAME}.partial"}
@@ -221,9 +219,6 @@ def test_interrupted_download_leaves_no_model_and_retry_succeeds(
     assert_installed(models_dir, repo)
 
 
-@pytest.mark.xfail(strict=True, raises=httpx2.HTTPError,
-                   reason="models.download does not catch httpx2 transport errors, which "
-                          "huggingface_hub re-raises once its resume retries are spent")
 def test_interrupted_download_raises_download_error(hub: FakeHub, models_dir: Path) -> None:
     hub.cut = {"model.bin": FAKE_BIN_SIZE // 2}
     with pytest.raises(models.DownloadError) as info:
