@@ -1,0 +1,171 @@
+"""Replay recordings into a streaming session at real-time pace and measure it.
+
+    python benchmarks/streaming.py FILE... [--concat] [--repeat N]
+
+For each recording (or, with --concat, for all FILEs joined into one dictation) this
+prints one JSON line: stop_to_final_ms (last block fed → final text), one_shot_ms (one
+plain decode of the whole recording, same model and options, same process), their
+ratio, the WER of both against the reference (from manifest.tsv next to each file) and
+the median delay from a word's end in the audio to its first appearance on screen
+(committed text + partial). A last line gives the medians over all runs.
+No microphone is needed: blocks are fed from a thread on a real-time clock.
+"""
+
+import argparse
+import csv
+import difflib
+import json
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import jiwer
+import numpy as np
+from whisper_normalizer.english import EnglishTextNormalizer
+
+from desktop.engine import models
+from desktop.engine.decode import SAMPLE_RATE, AudioArray, AudioFile
+from desktop.engine.streaming import (
+    Committed,
+    Partial,
+    StreamEvent,
+    StreamingOptions,
+    StreamingSession,
+)
+from desktop.engine.transcriber import TranscribeOptions, Transcriber
+
+BLOCK_SECONDS = 0.02
+normalise = EnglishTextNormalizer()
+
+
+def load(path: Path) -> AudioArray:
+    with AudioFile(path) as media:
+        return np.concatenate(list(media.chunks()))
+
+
+def reference(path: Path) -> str | None:
+    manifest = path.parent / "manifest.tsv"
+    if not manifest.is_file():
+        return None
+    with manifest.open(newline="", encoding="utf-8") as f:
+        rows = {row["file"]: row["text"] for row in csv.DictReader(f, delimiter="\t")}
+    return rows.get(path.name)
+
+
+def wer(ref: str | None, hyp: str) -> float | None:
+    if ref is None:
+        return None
+    return round(100 * jiwer.wer(normalise(ref), normalise(hyp) or "-"), 2)
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def replay(transcriber: Transcriber, audio: AudioArray, options: StreamingOptions
+           ) -> tuple[str, float, list[tuple[float, str]], int]:
+    """Feed ``audio`` in real time; return final text, stop→final ms, screen texts, commits."""
+    shown: list[tuple[float, str]] = []
+    committed: list[str] = []
+    start = time.monotonic()
+
+    def on_event(event: StreamEvent) -> None:
+        if isinstance(event, Committed):
+            committed.append(event.text)
+            shown.append((time.monotonic() - start, " ".join(committed)))
+        elif isinstance(event, Partial):
+            shown.append((time.monotonic() - start, " ".join([*committed, event.text])))
+
+    session = StreamingSession(transcriber, options, on_event)
+    session.start()
+    step = int(BLOCK_SECONDS * SAMPLE_RATE)
+    for i in range(0, len(audio), step):
+        time.sleep(max(0.0, start + (i + step) / SAMPLE_RATE - time.monotonic()))
+        session.feed(audio[i : i + step])
+    last_block = time.monotonic()
+    text = session.finish()
+    return text, (time.monotonic() - last_block) * 1000, shown, len(session.committed)
+
+
+def word_ends(transcriber: Transcriber, audio: AudioArray, options: TranscribeOptions
+              ) -> list[tuple[str, float]]:
+    model = transcriber.model()
+    segments, _ = model.transcribe(audio, language=options.language, beam_size=options.beam_size,
+                                   vad_filter=options.vad, word_timestamps=True)
+    return [(w, word.end) for s in segments for word in s.words or [] for w in words(word.word)]
+
+
+def partial_delay(ends: list[tuple[str, float]], shown: list[tuple[float, str]]) -> float | None:
+    """Median seconds from a word's end in the audio to its first appearance on screen."""
+    first_seen: dict[int, float] = {}
+    spoken = [w for w, _ in ends]
+    for at, text in shown:
+        matcher = difflib.SequenceMatcher(None, spoken, words(text), autojunk=False)
+        for block in matcher.get_matching_blocks():
+            for k in range(block.a, block.a + block.size):
+                first_seen.setdefault(k, at)
+    delays = [first_seen[k] - ends[k][1] for k in first_seen]
+    return round(statistics.median(delays), 3) if delays else None
+
+
+def run_one(transcriber: Transcriber, name: str, audio: AudioArray, ref: str | None,
+            options: StreamingOptions) -> dict[str, object]:
+    began = time.monotonic()
+    one_shot = " ".join(s.text for s in transcriber.transcribe_audio(audio, options.transcribe))
+    one_shot_ms = (time.monotonic() - began) * 1000
+    ends = word_ends(transcriber, audio, options.transcribe)
+    text, stop_ms, shown, commits = replay(transcriber, audio, options)
+    return {
+        "file": name, "duration": round(len(audio) / SAMPLE_RATE, 2),
+        "stop_to_final_ms": round(stop_ms, 1), "one_shot_ms": round(one_shot_ms, 1),
+        "ratio": round(stop_ms / one_shot_ms, 3),
+        "wer_streamed": wer(ref, text), "wer_one_shot": wer(ref, one_shot),
+        "partial_delay_median_s": partial_delay(ends, shown), "committed_segments": commits,
+        "text": text,
+    }
+
+
+def summary(results: list[dict[str, object]]) -> dict[str, object]:
+    def med(key: str) -> float | None:
+        values = [float(r[key]) for r in results if r[key] is not None]  # type: ignore[arg-type]
+        return round(statistics.median(values), 3) if values else None
+
+    keys = ("stop_to_final_ms", "one_shot_ms", "ratio", "wer_streamed", "wer_one_shot",
+            "partial_delay_median_s")
+    out: dict[str, object] = {"overall": True, "runs": len(results)}
+    out.update({f"median_{k}": med(k) for k in keys})
+    out["min_stop_to_final_ms"] = min(float(r["stop_to_final_ms"]) for r in results)  # type: ignore[arg-type]
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("--concat", action="store_true", help="join FILEs into one dictation")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--commit-silence", type=float, default=StreamingOptions.commit_silence)
+    parser.add_argument("--language", default="en")
+    args = parser.parse_args()
+    transcriber = Transcriber(models.bundled_model(), models.ModelOptions(compute_type="int8"))
+    options = StreamingOptions(TranscribeOptions(language=args.language),
+                               commit_silence=args.commit_silence)
+    transcriber.transcribe_audio(load(args.files[0])[:SAMPLE_RATE * 3], options.transcribe)
+    items = [(f.name, load(f), reference(f)) for f in args.files]
+    if args.concat:
+        refs = [r for _, _, r in items]
+        items = [(f"{len(items)} files joined", np.concatenate([a for _, a, _ in items]),
+                  None if None in refs else " ".join(r for r in refs if r))]
+    results = []
+    for _ in range(args.repeat):
+        for name, audio, ref in items:
+            result = run_one(transcriber, name, audio, ref, options)
+            print(json.dumps(result), flush=True)
+            results.append(result)
+    print(json.dumps(summary(results)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

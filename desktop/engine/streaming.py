@@ -1,0 +1,322 @@
+"""Streaming transcription: words while you speak, the final text the moment you stop.
+
+Audio is fed in blocks. A streaming Silero VAD (:mod:`desktop.engine.vad`) splits it into
+spans at pauses. When a pause reaches ``commit_silence``, the span before it is decoded
+once at final quality (the file path's options, beam 5, the committed text so far as the
+prompt) and committed: that text never changes. A span that runs past ``max_span``
+without such a pause is cut at its longest internal pause. While a span is open, a cheaper
+decode (beam 1) of the whole open span gives the volatile partial text, at most every
+``partial_interval``. At :meth:`StreamingSession.finish` only the uncommitted tail is left
+to decode. Spans with less than ``min_speech`` of speech are never decoded, so silence,
+breaths and keyboard noise produce no text.
+"""
+
+import dataclasses
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from desktop.engine.decode import SAMPLE_RATE, AudioArray
+from desktop.engine.transcriber import PROMPT_CHARS, TranscribeOptions, Transcriber
+from desktop.engine.transcript import join_text
+from desktop.engine.vad import FRAME, StreamingVad
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StreamingOptions:
+    """How to stream.
+
+    Attributes:
+        transcribe: final-quality decoding options (the same as for files).
+        commit_silence: seconds of pause that close and commit a span.
+        max_span: longest uncommitted span in seconds before a forced cut.
+        partial_interval: least seconds between two partial decodes.
+        partial_beam_size: beam width of partial decodes.
+        min_speech: seconds of VAD speech a span needs to be decoded at all.
+        pad: seconds of audio kept around speech when cutting.
+    """
+
+    transcribe: TranscribeOptions = field(default_factory=TranscribeOptions)
+    commit_silence: float = 0.5
+    max_span: float = 22.0
+    partial_interval: float = 1.0
+    partial_beam_size: int = 1
+    min_speech: float = 0.25
+    pad: float = 0.2
+
+
+@dataclass(frozen=True)
+class Partial:
+    """Volatile text of the span being spoken; replaces the previous Partial.
+
+    Attributes:
+        text: the words heard since the last commit (may be empty).
+    """
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Committed:
+    """Final text for a span of the recording; it will not change.
+
+    Attributes:
+        text: the words.
+        start: span start, seconds from the beginning of the recording.
+        end: span end, in seconds.
+    """
+
+    text: str
+    start: float
+    end: float
+
+
+StreamEvent = Partial | Committed
+
+
+@dataclass(frozen=True)
+class _Job:
+    kind: str  # "commit", "partial" or "tail"
+    start: int  # samples from the beginning of the recording
+    end: int
+
+
+class StreamingSession:
+    """Turns fed audio into partial and committed text with one decoder thread.
+
+    :meth:`feed` is called by one thread (the capture worker); events are delivered on
+    the decoder thread ("streaming-decoder"); :meth:`finish` and :meth:`cancel` may be
+    called from any thread.
+
+    Attributes:
+        committed: the committed spans so far.
+    """
+
+    def __init__(
+        self,
+        transcriber: Transcriber,
+        options: StreamingOptions,
+        on_event: Callable[[StreamEvent], None],
+    ) -> None:
+        self._transcriber = transcriber
+        self._options = options
+        self._on_event = on_event
+        self._cond = threading.Condition()
+        self._vad = StreamingVad()
+        self._audio = _Buffer()
+        self._span_start = 0
+        self._speech_start: int | None = None
+        self._speech_end = 0
+        self._commits: deque[_Job] = deque()
+        self._finishing = self._done = self._cancelled = self._heard = False
+        self._partial_upto = 0
+        self._next_partial = 0.0
+        self._error: BaseException | None = None
+        self.committed: list[Committed] = []
+        self._thread = threading.Thread(target=self._run, name="streaming-decoder", daemon=True)
+
+    @property
+    def text(self) -> str:
+        """The committed text so far."""
+        return join_text(c.text for c in self.committed)
+
+    @property
+    def silence_after_speech(self) -> float | None:
+        """Seconds since speech was last heard, or None before any speech."""
+        with self._cond:
+            if not self._heard:
+                return None
+            return (len(self._vad.flags) * FRAME - self._speech_end) / SAMPLE_RATE
+
+    def start(self) -> None:
+        """Start the decoder thread (and load the model there if needed)."""
+        self._thread.start()
+
+    def feed(self, audio: AudioArray) -> None:
+        """Add 16 kHz mono audio. Cheap: runs the VAD and wakes the decoder."""
+        with self._cond:
+            self._audio.append(audio)
+            first = len(self._vad.flags)
+            self._vad.feed(audio)
+            self._track(first)
+            self._cond.notify_all()
+
+    def finish(self) -> str:
+        """Decode what is left after the last commit and return the final text.
+
+        Raises:
+            Exception: whatever stopped the decoder (for example a broken model).
+        """
+        with self._cond:
+            self._finishing = True
+            self._cond.notify_all()
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self.text
+
+    def cancel(self) -> None:
+        """Stop after the decode in progress, without decoding the rest."""
+        with self._cond:
+            self._cancelled = True
+            self._cond.notify_all()
+
+    def _track(self, first: int) -> None:
+        flags = self._vad.flags
+        for i in range(first, len(flags)):
+            if flags[i]:
+                self._heard = True
+                if self._speech_start is None:
+                    self._speech_start = i * FRAME
+                self._speech_end = (i + 1) * FRAME
+        now = len(flags) * FRAME
+        pad = int(self._options.pad * SAMPLE_RATE)
+        if self._speech_start is None:
+            # Nothing said yet in this span: let it slide, keeping a little lead-in.
+            self._span_start = max(self._span_start, now - pad)
+        elif not self._speaking() and now - self._speech_end >= self._samples("commit_silence"):
+            self._cut(self._speech_end + min(pad, (now - self._speech_end) // 2))
+        elif now - self._span_start >= self._samples("max_span"):
+            self._cut(self._longest_pause(now))
+
+    def _cut(self, at: int) -> None:
+        self._commits.append(_Job("commit", self._span_start, at))
+        self._span_start = at
+        self._speech_start = at if self._speech_end > at else None
+        self._partial_upto = at
+
+    def _longest_pause(self, now: int) -> int:
+        """Return the middle of the longest pause in the open span (or ``now``)."""
+        first = (self._span_start + SAMPLE_RATE) // FRAME
+        flags = np.array(self._vad.flags[first : now // FRAME], dtype=bool)
+        edges = np.flatnonzero(np.diff(np.concatenate([[1], flags.astype(int), [1]])))
+        runs = edges.reshape(-1, 2)  # [start, stop) of each non-speech run
+        if len(runs) == 0:
+            return now
+        lengths = runs[:, 1] - runs[:, 0]
+        start, stop = runs[int(np.argmax(lengths))]
+        return int((first + (start + stop) // 2) * FRAME)
+
+    def _run(self) -> None:
+        # Thread boundary: log and keep the error for finish().
+        try:
+            while (job := self._next_job()) is not None:
+                self._do(job)
+        except Exception as e:
+            log.exception("Streaming transcription failed")
+            self._error = e
+
+    def _next_job(self) -> _Job | None:
+        with self._cond:
+            while True:
+                if self._cancelled or self._done:
+                    return None
+                if self._commits:
+                    return self._commits.popleft()
+                if self._finishing:
+                    self._done = True
+                    return self._tail_job()
+                job = self._partial_job()
+                if job is not None:
+                    return job
+                self._cond.wait()
+
+    def _tail_job(self) -> _Job | None:
+        if self._speech_start is None:
+            return None
+        end = self._audio.end
+        if not self._speaking():
+            end = min(end, self._speech_end + int(self._options.pad * SAMPLE_RATE))
+        return _Job("tail", self._span_start, end)
+
+    def _partial_job(self) -> _Job | None:
+        now = len(self._vad.flags) * FRAME
+        if self._speech_start is None or now - self._partial_upto < FRAME * 8:
+            return None
+        if time.monotonic() < self._next_partial:
+            return None
+        return _Job("partial", self._span_start, now)
+
+    def _do(self, job: _Job) -> None:
+        with self._cond:
+            audio = self._audio.copy(job.start, job.end)
+            speech = sum(self._vad.flags[job.start // FRAME : job.end // FRAME]) * FRAME
+            prompt = self._prompt()
+        text = ""
+        began = time.monotonic()
+        if speech >= self._samples("min_speech"):
+            text = self._decode(audio, prompt, partial=job.kind == "partial")
+        if job.kind == "partial":
+            self._partial_done(job, text, began)
+            return
+        with self._cond:
+            self._audio.drop_before(job.end)
+            if text:
+                self.committed.append(Committed(text, job.start / SAMPLE_RATE,
+                                                job.end / SAMPLE_RATE))
+        if text:
+            self._on_event(self.committed[-1])
+        self._on_event(Partial(""))
+
+    def _partial_done(self, job: _Job, text: str, began: float) -> None:
+        took = time.monotonic() - began
+        with self._cond:
+            current = job.start == self._span_start and not self._commits
+            self._partial_upto = job.end
+            # Keep the decoder idle at least half the time, so a stop rarely waits.
+            self._next_partial = began + max(self._options.partial_interval, 2 * took)
+        if current:
+            self._on_event(Partial(text))
+
+    def _decode(self, audio: AudioArray, prompt: str | None, partial: bool) -> str:
+        options = dataclasses.replace(self._options.transcribe, initial_prompt=prompt)
+        if partial:
+            options = dataclasses.replace(options, beam_size=self._options.partial_beam_size)
+        return join_text(s.text for s in self._transcriber.transcribe_audio(audio, options))
+
+    def _prompt(self) -> str | None:
+        text = self.text or self._options.transcribe.initial_prompt or ""
+        return text[-PROMPT_CHARS:] or None
+
+    def _speaking(self) -> bool:
+        return bool(self._vad.flags) and self._vad.flags[-1]
+
+    def _samples(self, name: str) -> int:
+        return int(float(getattr(self._options, name)) * SAMPLE_RATE)
+
+
+class _Buffer:
+    """Growing audio storage addressed in samples from the start of the recording."""
+
+    def __init__(self) -> None:
+        self._data = np.zeros(30 * SAMPLE_RATE, dtype=np.float32)
+        self._base = 0
+        self._size = 0
+
+    @property
+    def end(self) -> int:
+        return self._base + self._size
+
+    def append(self, audio: AudioArray) -> None:
+        if self._size + len(audio) > len(self._data):
+            grown = np.zeros(2 * (self._size + len(audio)), dtype=np.float32)
+            grown[: self._size] = self._data[: self._size]
+            self._data = grown
+        self._data[self._size : self._size + len(audio)] = audio
+        self._size += len(audio)
+
+    def copy(self, start: int, end: int) -> AudioArray:
+        return self._data[max(0, start - self._base) : end - self._base].copy()
+
+    def drop_before(self, sample: int) -> None:
+        cut = min(max(0, sample - self._base), self._size)
+        self._data[: self._size - cut] = self._data[cut : self._size]
+        self._base += cut
+        self._size -= cut
