@@ -247,7 +247,6 @@ def download(
     from faster_whisper.utils import _MODELS
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import HfHubHTTPError
-
     if name not in _MODELS:
         raise ValueError(f"Unknown model {name!r}; choose one of {', '.join(available_models())}")
     target = models_dir / name
@@ -264,12 +263,23 @@ def download(
             tqdm_class=tqdm_class,
         )
     except (HfHubHTTPError, OSError, httpx2.HTTPError) as e:
-        raise DownloadError(name, str(e).splitlines()[0] if str(e) else type(e).__name__) from e
+        raise DownloadError(name, _download_reason(e)) from e
     shutil.rmtree(partial / ".cache", ignore_errors=True)
     validate(partial)
     shutil.rmtree(target, ignore_errors=True)
     partial.rename(target)
     return ModelRef(name, target)
+
+
+def _download_reason(error: BaseException) -> str:
+    """Say why a download failed in a few words: the HTTP status, or the first line."""
+    seen: BaseException | None = error
+    while seen is not None:
+        response = getattr(seen, "response", None)
+        if getattr(response, "status_code", None):
+            return f"the server answered {response.status_code}"
+        seen = seen.__cause__ or seen.__context__
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
 def _looks_like_path(setting: str) -> bool:
