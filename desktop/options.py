@@ -38,3 +38,17 @@ def cleanup_options(settings: Settings) -> CleanupOptions:
         allow_remote=o.allow_remote,
         enabled=c.enabled,
     )
+
+# Appended by the live-dictation work (this file is shared, so its imports stay put).
+from desktop.engine.audio import CaptureOptions  # noqa: E402
+from desktop.engine.session import SessionOptions  # noqa: E402
+from desktop.engine.streaming import StreamingOptions  # noqa: E402
+
+
+def session_options(settings: Settings) -> SessionOptions:
+    """Return how to run a live dictation: microphone, streaming decode, retention."""
+    return SessionOptions(
+        capture=CaptureOptions(device=settings.audio.device),
+        streaming=StreamingOptions(transcribe=transcribe_options(settings)),
+        keep_days=settings.recordings.keep_days,
+    )
