@@ -275,9 +275,9 @@ def _download_reason(error: BaseException) -> str:
     """Say why a download failed in a few words: the HTTP status, or the first line."""
     seen: BaseException | None = error
     while seen is not None:
-        response = getattr(seen, "response", None)
-        if getattr(response, "status_code", None):
-            return f"the server answered {response.status_code}"
+        status = getattr(getattr(seen, "response", None), "status_code", None)
+        if status:
+            return f"the server answered {status}"
         seen = seen.__cause__ or seen.__context__
     return str(error).splitlines()[0] if str(error) else type(error).__name__
 
