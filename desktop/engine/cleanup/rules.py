@@ -10,7 +10,9 @@ import re
 from dataclasses import dataclass
 
 _TOKEN = re.compile(r"[\w'’]+(?:[-–][\w'’]*)*|[.,!?;:…]+|\S")
-_FILLER = re.compile(r"(?:u+[mh]+|e+r+m*|a+h+|h+m+|m+h*m+|yknow|y'know|ya'know)", re.I)
+_FILLER = re.compile(
+    r"(?:u+[mh]+|e+r+m*|a+h+|h+m+|m+h*m+|yknow|y'know|ya'know|ä+h+m*|ö+h+m*|euh+)", re.I
+)
 _WORD = re.compile(r"\w")
 _CLOSING = set(".,!?;:…)]}”’")
 _OPENING = set("([{“‘")
@@ -26,6 +28,7 @@ _QUESTION_STARTS = {
     "is", "are", "was", "were", "can", "could", "would", "should", "will", "shall", "may",
     "have", "has", "am", "isn't", "aren't", "don't", "doesn't", "didn't", "won't", "can't",
 }
+_WORD_PREFIXES = {"re", "co", "de", "pre", "non", "un", "bi", "ex", "mid", "sub", "in", "e"}
 _LEAD_INS = {"so", "and", "but", "okay", "ok", "well", "hey", "also", "then", "now", "alright"}
 _LOWER_I = re.compile(r"^i(?:'m|'ve|'ll|'d|’m|’ve|’ll|’d)?$")
 
@@ -92,8 +95,10 @@ def _fix_stutters(tokens: list[_Token]) -> list[_Token]:
 
 
 def _is_stutter(parts: list[str]) -> bool:
-    last = parts[-1].lower()
-    return all(last.startswith(p.lower()) and len(p) < 4 for p in parts[:-1])
+    """Whether "b-b-but" or "I-I" style: equal short starts of the last part, not "re-do"."""
+    first, last = parts[0].lower(), parts[-1].lower()
+    same = all(p.lower() == first for p in parts[:-1])
+    return same and len(first) < 4 and last.startswith(first) and first not in _WORD_PREFIXES
 
 
 def _drop_fillers(tokens: list[_Token]) -> list[_Token]:
