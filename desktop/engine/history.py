@@ -1,0 +1,222 @@
+"""The history of dictations and file transcriptions, in SQLite with FTS5 search.
+
+The raw transcript is stored the moment it exists; the cleaned text is added when (and
+if) cleanup finishes, so nothing captured is lost whatever the LLM does.
+"""
+
+import contextlib
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from desktop.engine.cleanup import CleanupResult
+from desktop.engine.transcript import Segment, Transcript
+
+KINDS = ("dictation", "file")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS entries (
+    id INTEGER PRIMARY KEY,
+    created TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    source TEXT NOT NULL,
+    duration REAL NOT NULL,
+    language TEXT NOT NULL,
+    model TEXT NOT NULL,
+    raw TEXT NOT NULL,
+    segments TEXT NOT NULL,
+    cleaned TEXT,
+    backend TEXT,
+    cleanup_model TEXT,
+    fallback_reason TEXT,
+    recording TEXT
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS entries_fts USING fts5(
+    raw, cleaned, source, content='entries', content_rowid='id'
+);
+CREATE TRIGGER IF NOT EXISTS entries_ai AFTER INSERT ON entries BEGIN
+    INSERT INTO entries_fts(rowid, raw, cleaned, source)
+    VALUES (new.id, new.raw, new.cleaned, new.source);
+END;
+CREATE TRIGGER IF NOT EXISTS entries_ad AFTER DELETE ON entries BEGIN
+    INSERT INTO entries_fts(entries_fts, rowid, raw, cleaned, source)
+    VALUES ('delete', old.id, old.raw, old.cleaned, old.source);
+END;
+CREATE TRIGGER IF NOT EXISTS entries_au AFTER UPDATE ON entries BEGIN
+    INSERT INTO entries_fts(entries_fts, rowid, raw, cleaned, source)
+    VALUES ('delete', old.id, old.raw, old.cleaned, old.source);
+    INSERT INTO entries_fts(rowid, raw, cleaned, source)
+    VALUES (new.id, new.raw, new.cleaned, new.source);
+END;
+PRAGMA user_version = 1;
+"""
+_COLUMNS = ("id, created, kind, source, duration, language, model, raw, segments, cleaned, "
+            "backend, cleanup_model, fallback_reason, recording")
+
+
+class Error(Exception):
+    """Base class for history errors."""
+
+
+class HistoryError(Error):
+    """The history database could not be read or written."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(path, reason)
+        self.path, self.reason = path, reason
+
+    def __str__(self) -> str:
+        return (f"The history at {self.path} could not be saved or read ({self.reason}); "
+                "free some disk space or check the folder's permissions. "
+                "The text is still on screen.")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One stored dictation or file result.
+
+    Attributes:
+        id: the row id.
+        created: when it was stored (UTC).
+        kind: "dictation" or "file".
+        source: the file transcribed, or the recording of a dictation.
+        duration: seconds of audio.
+        language: language code.
+        model: the Whisper model's name.
+        raw: the transcript as Whisper gave it.
+        segments: timed spans of the raw transcript.
+        cleaned: the cleaned text, once cleanup has run.
+        backend: "ollama" or "rules", once cleanup has run.
+        cleanup_model: the Ollama model that cleaned it.
+        fallback_reason: why the rule-based cleanup was shown instead, if it was.
+        recording: the dictation's audio file, while retention keeps it.
+    """
+
+    id: int
+    created: datetime
+    kind: str
+    source: str
+    duration: float
+    language: str
+    model: str
+    raw: str
+    segments: tuple[Segment, ...]
+    cleaned: str | None
+    backend: str | None
+    cleanup_model: str | None
+    fallback_reason: str | None
+    recording: Path | None
+
+
+class History:
+    """The history store. Thread-safe: any thread may call any method.
+
+    Attributes:
+        path: the SQLite file (readable by the user only).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        with self._errors():
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+            os.close(fd)
+            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(_SCHEMA)
+
+    def add(self, transcript: Transcript, kind: str, recording: Path | None = None) -> int:
+        """Store a raw transcript and return its id.
+
+        Raises:
+            ValueError: an unknown kind.
+            HistoryError: the database could not be written (disk full, permissions).
+        """
+        if kind not in KINDS:
+            raise ValueError(f"Unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+        segments = json.dumps([[s.start, s.end, s.text] for s in transcript.segments])
+        row = (datetime.now(UTC).isoformat(), kind, transcript.source, transcript.duration,
+               transcript.language, transcript.model, transcript.text, segments,
+               str(recording) if recording else None)
+        with self._errors(), self._lock:
+            cursor = self._db.execute(
+                "INSERT INTO entries (created, kind, source, duration, language, model, raw, "
+                "segments, recording) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+            return int(cursor.lastrowid or 0)
+
+    def set_cleaned(self, entry_id: int, result: CleanupResult) -> None:
+        """Store the cleanup's result beside the raw text."""
+        with self._errors(), self._lock:
+            self._db.execute(
+                "UPDATE entries SET cleaned = ?, backend = ?, cleanup_model = ?, "
+                "fallback_reason = ? WHERE id = ?",
+                (result.cleaned, result.backend, result.model, result.fallback_reason,
+                 entry_id))
+
+    def get(self, entry_id: int) -> Entry | None:
+        """Return one entry, or None if it was deleted."""
+        rows = self._select(f"SELECT {_COLUMNS} FROM entries WHERE id = ?", (entry_id,))
+        return rows[0] if rows else None
+
+    def recent(self, limit: int = 200) -> list[Entry]:
+        """Return the newest entries first."""
+        return self._select(f"SELECT {_COLUMNS} FROM entries ORDER BY id DESC LIMIT ?",
+                            (limit,))
+
+    def search(self, query: str, limit: int = 200) -> list[Entry]:
+        """Return entries whose text or source matches every word of ``query``, newest first.
+
+        Each word is matched as a prefix and quoted, so user text can never be
+        FTS5 syntax. An empty query returns :meth:`recent`.
+        """
+        words = [w.replace('"', '""') for w in query.split()]
+        if not words:
+            return self.recent(limit)
+        match = " ".join(f'"{w}"*' for w in words)
+        return self._select(
+            f"SELECT {_COLUMNS} FROM entries WHERE id IN "
+            "(SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?) ORDER BY id DESC LIMIT ?",
+            (match, limit))
+
+    def delete(self, entry_id: int) -> None:
+        """Remove an entry (its recording file is left to the caller)."""
+        with self._errors(), self._lock:
+            self._db.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
+
+    def close(self) -> None:
+        """Close the database."""
+        with self._lock:
+            self._db.close()
+
+    def _select(self, sql: str, params: tuple[object, ...]) -> list[Entry]:
+        with self._errors(), self._lock:
+            return [_entry(row) for row in self._db.execute(sql, params).fetchall()]
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except (sqlite3.Error, OSError) as e:
+            raise HistoryError(self.path, str(e) or type(e).__name__) from e
+
+
+def _entry(row: tuple[object, ...]) -> Entry:
+    (id_, created, kind, source, duration, language, model, raw, segments, cleaned, backend,
+     cleanup_model, fallback_reason, recording) = row
+    spans = tuple(Segment(float(a), float(b), str(t)) for a, b, t in json.loads(str(segments)))
+    return Entry(
+        id=int(str(id_)), created=datetime.fromisoformat(str(created)), kind=str(kind),
+        source=str(source), duration=float(str(duration)), language=str(language),
+        model=str(model), raw=str(raw), segments=spans,
+        cleaned=None if cleaned is None else str(cleaned),
+        backend=None if backend is None else str(backend),
+        cleanup_model=None if cleanup_model is None else str(cleanup_model),
+        fallback_reason=None if fallback_reason is None else str(fallback_reason),
+        recording=Path(str(recording)) if recording else None,
+    )
