@@ -4,7 +4,9 @@ Every ``__str__`` says what failed and what to do; the cleaned pane shows it ver
 next to the rule-based cleanup.
 """
 
-from desktop.engine.cleanup.options import DEFAULT_HOST
+from urllib.parse import urlsplit
+
+_LOCAL_NAMES = ("127.0.0.1", "localhost", "::1")
 
 
 class Error(Exception):
@@ -33,10 +35,10 @@ class NotRunningError(Error):
         self.host = host
 
     def __str__(self) -> str:
-        if self.host == DEFAULT_HOST:
+        if urlsplit(self.host).hostname in _LOCAL_NAMES:
             return (
-                "Ollama is not running on this computer; start it with `ollama serve` "
-                "(or open the Ollama app) and try again."
+                f"Ollama is not running on this computer (nothing answers at {self.host}); "
+                "start it with `ollama serve` or open the Ollama app, then try again."
             )
         return (
             f"Could not connect to Ollama at {self.host}; start it there with `ollama serve` "
@@ -53,7 +55,7 @@ class TimedOutError(Error):
 
     def __str__(self) -> str:
         return (
-            f"Ollama at {self.host} did not answer within {self.seconds:.0f} s; "
+            f"Ollama at {self.host} did not answer within {round(self.seconds, 1):g} s; "
             "try a smaller model or raise ollama.timeout."
         )
 

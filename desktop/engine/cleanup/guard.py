@@ -59,9 +59,9 @@ def words(text: str) -> list[str]:
     return [w.replace("’", "'") for w in _WORDS.findall(text.lower())]
 
 
-def check(raw: str, answer: str, *, preset: str = "clean", done_reason: str | None = None) -> (
-    str | None
-):
+def check(
+    raw: str, answer: str, *, preset: str = "clean", done_reason: str | None = None
+) -> str | None:
     """Return why ``answer`` must not be shown as the cleanup of ``raw``, or None if it may.
 
     Args:

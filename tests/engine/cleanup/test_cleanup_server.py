@@ -1,6 +1,8 @@
 """Probing, listing and pulling, with the real ollama client over real HTTP."""
 
+import socket
 import threading
+import time
 
 import pytest
 
@@ -39,11 +41,20 @@ def test_probe_of_a_closed_port_says_how_to_start_ollama() -> None:
     assert status.error is not None and "ollama serve" in status.error
 
 
-def test_probe_of_a_silent_server_gives_up(fake_ollama: FakeOllama) -> None:
-    fake_ollama.mode = "hang"
-    status = probe_server(fake_ollama.url, timeout=0.5)
-    assert status.reachable  # only /api/chat hangs in the fake
-    with pytest.raises(NotRunningError):
+def test_probe_of_a_silent_server_gives_up() -> None:
+    with socket.socket() as listener:  # accepts connections (backlog) but never answers
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(4)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        start = time.monotonic()
+        status = probe_server(url, timeout=0.5)
+    assert time.monotonic() - start < 1.5
+    assert not status.reachable
+    assert status.error is not None and "did not answer within 0.5 s" in status.error
+
+
+def test_list_models_of_a_closed_port_raises() -> None:
+    with pytest.raises(NotRunningError, match="ollama serve"):
         list_models(closed_url())
 
 
