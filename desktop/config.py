@@ -93,6 +93,18 @@ def _hotkey(value: Any) -> str | None:
     return None
 
 
+def _ollama_host(value: Any) -> str | None:
+    from desktop.engine.cleanup.host import normalise_host
+
+    if value == "":
+        return None
+    try:
+        normalise_host(str(value))
+    except ValueError:
+        return "write it like http://127.0.0.1:11434"
+    return None
+
+
 def _setting(default: Any, doc: str, check: Callable[[Any], str | None] | None = None) -> Any:
     return field(default=default, metadata={"doc": doc, "check": check})
 
@@ -134,7 +146,9 @@ class RecordingsSettings:
 class OllamaSettings:
     """The local LLM used for cleanup."""
 
-    host: str = _setting("", "Ollama server URL; empty = $OLLAMA_HOST or http://127.0.0.1:11434")
+    host: str = _setting(
+        "", "Ollama server URL; empty = $OLLAMA_HOST or http://127.0.0.1:11434", _ollama_host
+    )
     model: str = _setting("llama3.2:3b", "Ollama model used for cleanup")
     allow_remote: bool = _setting(False, "Allow sending text to an Ollama server on another host")
     timeout: float = _setting(30.0, "Seconds to wait for a short cleanup", _between(1, 600))

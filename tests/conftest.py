@@ -9,7 +9,7 @@ import pytest
 from desktop.engine import models
 from desktop.engine.transcriber import Transcriber
 
-pytest_plugins = ["tests.bench"]
+pytest_plugins = ["tests.bench", "tests.fake_ollama_plugin"]
 
 DATA_DIR = Path(__file__).parent / "data"
 SHARED_SPEECH = Path(__file__).resolve().parents[2] / "shared" / "data" / "speech"

@@ -43,6 +43,7 @@ def test_set_parses_text(key: str, text: str, value: object) -> None:
         ("whisper.vad", "maybe", "true or false"),
         ("paste.mode", "shout", "cleaned, raw, off"),
         ("hotkey.combo", "<ctrl+space", "write it like"),
+        ("ollama.host", "ftp://example", "http://127.0.0.1:11434"),
     ],
 )
 def test_invalid_values_are_rejected_with_the_reason(key: str, text: str, hint: str) -> None:
