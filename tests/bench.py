@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-PULSE_BINARIES = ("pulseaudio", "pactl", "paplay")
+PULSE_BINARIES = ("pulseaudio", "pactl", "paplay", "parec")
 START_TIMEOUT = 10.0
 
 
@@ -69,22 +69,35 @@ def pulse_mic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulseMic]:
          "--load=module-native-protocol-unix", "--load=module-null-sink sink_name=mic"],
         env=env, stdout=subprocess.DEVNULL, stderr=log)
     mic = PulseMic(env, runtime)
+    keepalive: subprocess.Popen[bytes] | None = None
     try:
         _wait_until_ready(mic, daemon)
         mic.pactl("set-default-sink", "mic")
         mic.pactl("set-default-source", "mic.monitor")
+        # An idle null sink renders in 2-s blocks, so a stream opened on its monitor may
+        # get its first block ~2 s late whatever its latency (measured: about half of the
+        # first opens in a process). A low-latency reader keeps it ticking every 20 ms, as
+        # a hardware microphone's periods do.
+        keepalive = subprocess.Popen(["parec", "-d", "mic.monitor", "--latency-msec=20"],
+                                     env=env, stdout=subprocess.DEVNULL)
         with pytest.MonkeyPatch.context() as mp:
             mp.setenv("XDG_RUNTIME_DIR", str(runtime))
             mp.setenv("PULSE_RUNTIME_PATH", str(runtime))
             yield mic
     finally:
-        daemon.terminate()
-        try:
-            daemon.wait(timeout=START_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            daemon.kill()
-            daemon.wait()
+        for process in (keepalive, daemon):
+            if process is not None:
+                process.terminate()
+                _reap(process)
         log.close()
+
+
+def _reap(process: subprocess.Popen[bytes]) -> None:
+    try:
+        process.wait(timeout=START_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @pytest.fixture(scope="session")

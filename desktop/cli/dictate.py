@@ -10,7 +10,7 @@ from types import FrameType
 from desktop.cli.context import Context, error
 from desktop.config import Error as SettingsError
 from desktop.engine import audio, models, spool
-from desktop.engine.session import Dropout, Event, Failed, Finished, Level, Session
+from desktop.engine.session import Dropout, Event, Failed, Finished, Level, Listening, Session
 from desktop.engine.streaming import Committed, Partial
 from desktop.engine.transcriber import Transcriber
 from desktop.options import model_options, session_options
@@ -61,7 +61,6 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         error(str(e))
         return 1
     _stop_on_signals(session)
-    print("Listening… (Ctrl+C to stop)", file=sys.stderr, flush=True)
     finished = session.wait()
     view.clear()
     if finished is None:
@@ -79,7 +78,9 @@ class _Terminal:
         self._tty = sys.stderr.isatty()
 
     def on_event(self, event: Event) -> None:
-        if isinstance(event, Committed):
+        if isinstance(event, Listening):
+            print("Listening… (Ctrl+C to stop)", file=sys.stderr, flush=True)
+        elif isinstance(event, Committed):
             self._committed.append(event.text)
         elif isinstance(event, Partial) and event.text:
             self._show(" ".join([*self._committed, event.text]))

@@ -228,10 +228,11 @@ class Capture:
             self._stream.stop(ignore_errors=True)
             self._stream.close(ignore_errors=True)
             self._stream = None
-        rest = [np.zeros((0, 1), dtype=np.float32)]
+        rest = [np.zeros(0, dtype=np.float32)]
         while not self._queue.empty():
-            rest.append(self._queue.get_nowait())
-        return self._convert(np.concatenate([b.reshape(len(b), -1) for b in rest]), last=True)
+            block = self._queue.get_nowait()
+            rest.append(block.mean(axis=1) if block.ndim > 1 else block)
+        return self._convert(np.concatenate(rest), last=True)
 
     def _callback(self, indata: Any, frames: int, time_info: Any, status: Any) -> None:
         # PortAudio's thread: copy and enqueue, nothing else.

@@ -51,6 +51,17 @@ class DeviceLostError(Error):
 
 
 @dataclass(frozen=True)
+class Listening:
+    """Audio is flowing: from now on every word is recorded (say so to the user).
+
+    Attributes:
+        first_block_ms: milliseconds from starting the stream to its first block.
+    """
+
+    first_block_ms: float
+
+
+@dataclass(frozen=True)
 class Level:
     """Input level for a meter.
 
@@ -106,7 +117,7 @@ class Finished:
     committed_segments: int
 
 
-Event = Level | Partial | Committed | Dropout | Failed | Finished
+Event = Listening | Level | Partial | Committed | Dropout | Failed | Finished
 
 
 @dataclass(frozen=True)
@@ -135,7 +146,7 @@ class Session:
 
     ``start``, ``stop``, ``cancel`` and ``wait`` may be called from any thread (``stop``
     also from a signal handler). Events are delivered to ``on_event`` on the capture
-    worker thread ("dictation-capture": Level, Dropout, Failed, Finished) or the
+    worker thread ("dictation-capture": Listening, Level, Dropout, Failed, Finished) or the
     streaming decoder thread ("streaming-decoder": Partial, Committed); the subscriber
     must not block and must hand them over to its own thread (the GUI re-emits signals).
 
@@ -227,6 +238,7 @@ class Session:
     def _record(self, capture: Capture, writer: Spool) -> None:
         next_level = 0.0
         lost = 0
+        listening = False
         while not self._stop.is_set():
             try:
                 block = capture.read(READ_TIMEOUT)
@@ -235,6 +247,9 @@ class Session:
                 break
             if block is None:
                 continue
+            if not listening:
+                listening = True
+                self._emit(Listening(capture.first_block_ms or 0.0))
             self._take(writer, block)
             if writer.duration >= next_level:
                 self._emit(Level(*audio.levels(block)))
