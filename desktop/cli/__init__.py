@@ -11,12 +11,12 @@ import sys
 from collections.abc import Sequence
 
 from desktop import __version__
-from desktop.cli import clean, config_cmd, dictate, doctor, models_cmd, recover, transcribe
+from desktop.cli import clean, config_cmd, dictate, doctor, models_cmd, recover, remote, transcribe
 from desktop.cli.context import Context
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
-COMMANDS = (transcribe, dictate, recover, clean, models_cmd, config_cmd, doctor)
+COMMANDS = (transcribe, dictate, recover, clean, models_cmd, config_cmd, doctor, remote)
 
 
 def build_parser() -> argparse.ArgumentParser:
