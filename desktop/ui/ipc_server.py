@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
 
 from desktop.platform import ipc
 
@@ -100,7 +100,7 @@ class IpcServer(QObject):
             return
         error = self._server.serverError()
         reason = self._server.errorString()
-        if error == QLocalSocket.LocalSocketError.AddressInUseError:
+        if error == QAbstractSocket.SocketError.AddressInUseError:
             raise _AddressInUseError(self.address, reason)
         raise ListenError(self.address, reason)
 
