@@ -1,0 +1,111 @@
+"""Streaming: VAD equivalence, commits at pauses, forced cuts, partials, no text from noise."""
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from faster_whisper.vad import get_vad_model
+
+from desktop.engine.decode import AudioFile
+from desktop.engine.streaming import (
+    Committed,
+    Partial,
+    StreamEvent,
+    StreamingOptions,
+    StreamingSession,
+)
+from desktop.engine.transcriber import TranscribeOptions, Transcriber
+from desktop.engine.vad import FRAME, StreamingVad
+from tests.conftest import SHARED_SPEECH
+from tests.wer import wer
+
+LJ = SHARED_SPEECH / "en-read"
+FIRST = ("Printing, in the only sense with which we are at present concerned, differs from "
+         "most if not from all the arts and crafts represented in the Exhibition")
+SECOND = "in being comparatively modern."
+OPTIONS = StreamingOptions(TranscribeOptions(language="en"))
+
+
+def load(path: Path) -> np.ndarray:
+    with AudioFile(path) as media:
+        return np.concatenate(list(media.chunks()))
+
+
+def stream(transcriber: Transcriber, audio: np.ndarray, options: StreamingOptions = OPTIONS,
+           speed: float | None = None) -> tuple[str, list[StreamEvent]]:
+    events: list[StreamEvent] = []
+    session = StreamingSession(transcriber, options, events.append)
+    session.start()
+    step = 320
+    start = time.monotonic()
+    for i in range(0, len(audio), step):
+        if speed:
+            time.sleep(max(0.0, start + i / 16000 / speed - time.monotonic()))
+        session.feed(audio[i : i + step])
+    return session.finish(), events
+
+
+class CountingTranscriber(Transcriber):
+    calls = 0
+
+    def transcribe_audio(self, audio, options):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        return super().transcribe_audio(audio, options)
+
+
+def test_streaming_vad_matches_a_whole_recording_run() -> None:
+    audio = load(LJ / "LJ001-0002.wav")
+    audio = audio[: len(audio) // FRAME * FRAME]
+    whole = get_vad_model()(audio).reshape(-1) >= 0.5
+    vad = StreamingVad()
+    for i in range(0, len(audio), 321):
+        vad.feed(audio[i : i + 321])
+    assert len(vad.flags) == len(whole)
+    # Hysteresis only adds frames after speech (between the 0.35 and 0.5 thresholds).
+    assert all(vad.flags[i] for i in np.flatnonzero(whole))
+
+
+def test_silence_breath_and_keys_are_never_decoded(transcriber: Transcriber) -> None:
+    counting = CountingTranscriber(transcriber.ref, transcriber._options)
+    counting._model = transcriber.model()
+    rng = np.random.default_rng(1)
+    silence = np.zeros(16000 * 2, dtype=np.float32)
+    hiss = (0.003 * rng.standard_normal(16000 * 2)).astype(np.float32)
+    keys = np.zeros(16000 * 2, dtype=np.float32)
+    for at in range(0, len(keys) - 200, 2400):  # a key click every 150 ms
+        keys[at : at + 200] = 0.3 * rng.standard_normal(200) * np.exp(-np.arange(200) / 30)
+    text, events = stream(counting, np.concatenate([silence, hiss, keys, silence]))
+    assert text == ""
+    assert counting.calls == 0
+    assert not [e for e in events if e.text]
+
+
+def test_a_pause_commits_the_span_before_it(transcriber: Transcriber) -> None:
+    gap = np.zeros(16000, dtype=np.float32)
+    audio = np.concatenate([load(LJ / "LJ001-0002.wav"), gap, load(LJ / "LJ001-0001.wav")])
+    text, events = stream(transcriber, audio)
+    commits = [e for e in events if isinstance(e, Committed)]
+    assert len(commits) >= 2
+    assert wer([SECOND], [commits[0].text]) == 0
+    assert commits[0].end <= 1.9 + 0.6
+    assert [c.start for c in commits] == sorted(c.start for c in commits)
+    assert wer([f"{SECOND} {FIRST}"], [text]) <= 10
+
+
+def test_a_long_span_is_cut_and_partials_show_while_speaking(transcriber: Transcriber) -> None:
+    options = StreamingOptions(TranscribeOptions(language="en"), max_span=5.0,
+                               partial_interval=0.5)
+    text, events = stream(transcriber, load(LJ / "LJ001-0001.wav"), options, speed=2.0)
+    commits = [e for e in events if isinstance(e, Committed)]
+    assert len(commits) >= 2
+    assert all(c.end - c.start <= 5.0 + 0.05 for c in commits[:-1])
+    assert [e for e in events if isinstance(e, Partial) and e.text]
+    assert wer([FIRST], [text]) <= 15
+
+
+@pytest.mark.parametrize("seconds", [0.0, 0.01])
+def test_finishing_without_audio_gives_empty_text(transcriber: Transcriber,
+                                                  seconds: float) -> None:
+    text, events = stream(transcriber, np.zeros(int(seconds * 16000), dtype=np.float32))
+    assert (text, events) == ("", [])
