@@ -1,0 +1,354 @@
+"""Thin QObject adapters that run engine work off the GUI thread and report by signals.
+
+Every adapter lives in the GUI thread; the engine calls it back on worker threads, and
+it re-emits what happened as signals, which Qt queues to the GUI thread's receivers.
+Receivers connect bound ``@Slot`` methods, never lambdas, so delivery is always queued.
+"""
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from desktop.engine import decode, transcriber
+from desktop.engine.cleanup import Cleaner, CleanupResult
+from desktop.engine.session import (
+    Dropout,
+    Event,
+    Failed,
+    Finished,
+    Level,
+    Session,
+    SessionOptions,
+)
+from desktop.engine.streaming import Committed, Partial
+from desktop.engine.transcriber import TranscribeOptions, Transcriber
+
+log = logging.getLogger(__name__)
+
+POOL_THREADS = 8
+
+
+def describe_error(error: BaseException) -> str:
+    """Return one sentence for the user about ``error`` (tracebacks go to the log)."""
+    text = str(error).strip()
+    if not text:
+        return f"Something went wrong ({type(error).__name__}); the log has the details."
+    return text.splitlines()[0]
+
+
+class _JobSignals(QObject):
+    done = Signal(object, object)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[[], Any], signals: _JobSignals) -> None:
+        super().__init__()
+        self._fn = fn
+        self._signals = signals
+
+    def run(self) -> None:
+        # Thread boundary: any failure is logged and returned as the job's error.
+        try:
+            result, error = self._fn(), None
+        except Exception as e:
+            log.info("Background job failed", exc_info=True)
+            result, error = None, e
+        self._signals.done.emit(result, error)
+
+
+class JobRunner(QObject):
+    """Runs one-shot callables on a thread pool; ``(result, error)`` comes back in the GUI.
+
+    GUI thread only. ``done`` must be a bound ``@Slot(object, object)`` of a GUI object.
+    """
+
+    def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        if pool is None:
+            # A private pool: a dictation's waiter and a model load may hold threads for
+            # long, and the 2-core default would leave nothing for quick jobs.
+            pool = QThreadPool(self)
+            pool.setMaxThreadCount(POOL_THREADS)
+        self.pool = pool
+        self._pending: set[_JobSignals] = set()
+
+    def submit(self, fn: Callable[[], Any], done: Callable[[Any, Any], None]) -> None:
+        """Run ``fn()`` in the pool and call ``done(result, error)`` in the GUI thread."""
+        signals = _JobSignals(self)
+        signals.done.connect(done)
+        signals.done.connect(self._on_job_done)
+        self._pending.add(signals)
+        self.pool.start(_Job(fn, signals))
+
+    def wait(self, msecs: int = 5000) -> bool:
+        """Block until the pool is idle (shutdown and tests only)."""
+        return self.pool.waitForDone(msecs)
+
+    @Slot(object, object)
+    def _on_job_done(self, _result: object, _error: object) -> None:
+        signals = self.sender()
+        if isinstance(signals, _JobSignals):
+            self._pending.discard(signals)
+            signals.deleteLater()
+
+
+class Progress(QObject):
+    """Carries progress from a worker thread to the GUI.
+
+    Signals:
+        changed(int, int, str): done, total and a status word; any thread may emit.
+    """
+
+    changed = Signal(int, int, str)
+
+    def report(self, done: int, total: int, status: str = "") -> None:
+        """Emit ``changed``. Any thread."""
+        self.changed.emit(int(done), int(total), status)
+
+
+class SessionWorker(QObject):
+    """Bridges one :class:`Session` at a time to signals.
+
+    Signals:
+        started(): the microphone is open and recording.
+        level_changed(float): input RMS level in dBFS.
+        partial_changed(str): the volatile words since the last commit.
+        committed(str, float, float): final text of a span, its start and end seconds.
+        dropout(str): audio was lost; one sentence.
+        failed(str): the dictation could not go on; one sentence.
+        finished(object): the :class:`Finished` event.
+        ended(): the session is over (after ``finished``, a failure, or a cancel).
+    """
+
+    started = Signal()
+    level_changed = Signal(float)
+    partial_changed = Signal(str)
+    committed = Signal(str, float, float)
+    dropout = Signal(str)
+    failed = Signal(str)
+    finished = Signal(object)
+    ended = Signal()
+
+    def __init__(self, runner: JobRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._session: Session | None = None
+
+    @property
+    def active(self) -> bool:
+        """Whether a dictation is running."""
+        return self._session is not None
+
+    def start(
+        self,
+        transcriber: Transcriber,
+        recordings_dir: Path,
+        options: SessionOptions,
+        warm_up: Callable[[], None] | None = None,
+    ) -> None:
+        """Open the microphone in the pool and start recording. GUI thread only."""
+        session = Session(transcriber, recordings_dir, options, self._on_session_event,
+                          warm_up=warm_up)
+        self._session = session
+        self._runner.submit(session.start, self._on_start_done)
+
+    def stop(self) -> None:
+        """Stop recording; ``finished`` follows when the text is final. GUI thread only."""
+        if self._session is not None:
+            self._session.stop()
+
+    def cancel(self) -> None:
+        """Stop without a final text (shutdown). GUI thread only."""
+        if self._session is not None:
+            self._session.cancel()
+            self._session = None
+
+    @Slot(object, object)
+    def _on_start_done(self, _result: object, error: BaseException | None) -> None:
+        if error is not None:
+            self._session = None
+            self.failed.emit(describe_error(error))
+            self.ended.emit()
+        else:
+            self.started.emit()
+            session = self._session
+            if session is not None:
+                self._runner.submit(session.wait, self._on_session_waited)
+
+    @Slot(object, object)
+    def _on_session_waited(self, _finished: object, _error: object) -> None:
+        self._session = None
+        self.ended.emit()
+
+    def _on_session_event(self, event: Event) -> None:
+        """Runs on the session's worker threads; only emits."""
+        if isinstance(event, Level):
+            self.level_changed.emit(event.rms_db)
+        elif isinstance(event, Partial):
+            self.partial_changed.emit(event.text)
+        elif isinstance(event, Committed):
+            self.committed.emit(event.text, event.start, event.end)
+        elif isinstance(event, Dropout):
+            self.dropout.emit(event.message)
+        elif isinstance(event, Failed):
+            self.failed.emit(event.message)
+        elif isinstance(event, Finished):
+            self.finished.emit(event)
+
+
+class CleanupWorker(QObject):
+    """Runs :meth:`Cleaner.clean` in the pool, streaming text back; one cleanup at a time.
+
+    Signals:
+        text_changed(int, str): job id and the cleaned text so far.
+        finished(int, object): job id and the :class:`CleanupResult`.
+    """
+
+    text_changed = Signal(int, str)
+    finished = Signal(int, object)
+
+    def __init__(self, runner: JobRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._next_id = 0
+        self._cancel = threading.Event()
+
+    def clean(self, cleaner: Cleaner, raw: str) -> int:
+        """Start cleaning ``raw``, cancelling any cleanup still running. GUI thread only.
+
+        Returns:
+            The job id carried by this cleanup's signals.
+        """
+        self._cancel.set()
+        self._cancel = cancel = threading.Event()
+        self._next_id += 1
+        job = self._next_id
+
+        def run() -> tuple[int, CleanupResult]:
+            return job, cleaner.clean(raw, lambda text: self.text_changed.emit(job, text), cancel)
+
+        self._runner.submit(run, self._on_job_done)
+        return job
+
+    def cancel(self) -> None:
+        """Stop waiting for the model; the rule-based result still arrives."""
+        self._cancel.set()
+
+    @Slot(object, object)
+    def _on_job_done(self, result: object, error: BaseException | None) -> None:
+        if isinstance(result, tuple):
+            self.finished.emit(*result)
+        elif error is not None:  # Cleaner.clean never raises for server trouble
+            log.error("Cleanup crashed: %s", error)
+
+
+@dataclass
+class FileJob:
+    """One file waiting for, or in, transcription.
+
+    Attributes:
+        id: the job's number.
+        path: the file.
+        options: how to decode it.
+        cancel: set to stop it.
+    """
+
+    id: int
+    path: Path
+    options: TranscribeOptions
+    cancel: threading.Event = field(default_factory=threading.Event)
+
+
+class FileJobWorker(QObject):
+    """Transcribes queued files one at a time on its own thread.
+
+    A dictation takes priority: the transcriber pauses file work between segments while
+    a live session runs.
+
+    Signals:
+        started(int): a job began.
+        progress_changed(int, float): job id and fraction done.
+        finished(int, object): job id and its :class:`Transcript`.
+        failed(int, str): job id and one sentence (a bad file's reason).
+        cancelled(int): the job was cancelled.
+    """
+
+    started = Signal(int)
+    progress_changed = Signal(int, float)
+    finished = Signal(int, object)
+    failed = Signal(int, str)
+    cancelled = Signal(int)
+
+    def __init__(self, transcriber_fn: Callable[[], Transcriber],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._transcriber_fn = transcriber_fn
+        self._queue: queue.Queue[FileJob | None] = queue.Queue()
+        self._jobs: dict[int, FileJob] = {}
+        self._next_id = 0
+        self._thread = threading.Thread(target=self._run, name="file-jobs", daemon=True)
+        self._thread.start()
+
+    def add(self, path: Path, options: TranscribeOptions) -> int:
+        """Queue a file; returns its job id. GUI thread only."""
+        self._next_id += 1
+        job = FileJob(self._next_id, path, options)
+        self._jobs[job.id] = job
+        self._queue.put(job)
+        return job.id
+
+    def cancel(self, job_id: int) -> None:
+        """Cancel a queued or running job. GUI thread only."""
+        job = self._jobs.get(job_id)
+        if job is not None:
+            job.cancel.set()
+
+    def pending(self) -> int:
+        """Jobs not yet finished."""
+        return len(self._jobs)
+
+    def shutdown(self, timeout: float = 5.0) -> None:
+        """Cancel everything and stop the thread. GUI thread only."""
+        for job in list(self._jobs.values()):
+            job.cancel.set()
+        self._queue.put(None)
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while (job := self._queue.get()) is not None:
+            self._do(job)
+            self._jobs.pop(job.id, None)
+
+    def _do(self, job: FileJob) -> None:
+        if job.cancel.is_set():
+            self.cancelled.emit(job.id)
+            return
+        self.started.emit(job.id)
+        # Thread boundary: a file's failure is reported in its row; the queue goes on.
+        try:
+            result = self._transcriber_fn().transcribe_file(
+                job.path, job.options, _FileProgress(self, job.id).report, job.cancel)
+        except transcriber.CancelledError:
+            self.cancelled.emit(job.id)
+        except decode.Error as e:
+            self.failed.emit(job.id, e.reason[:1].upper() + e.reason[1:] + ".")
+        except Exception as e:
+            log.exception("Transcribing %s failed", job.path)
+            self.failed.emit(job.id, describe_error(e))
+        else:
+            self.finished.emit(job.id, result)
+
+
+@dataclass
+class _FileProgress:
+    worker: FileJobWorker
+    job: int
+
+    def report(self, fraction: float) -> None:
+        self.worker.progress_changed.emit(self.job, fraction)
