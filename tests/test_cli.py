@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import reference
+from tests.fake_ollama import FakeOllama
 from tests.wer import wer
 
 
@@ -146,3 +147,21 @@ def test_doctor_json_reports_model_and_ollama() -> None:
     assert report["whisper"]["loads"] is True and report["whisper"]["name"] == "tiny.en"
     assert report["ollama"]["host"].startswith("http://127.0.0.1")
     assert result.returncode == (1 if report["problems"] else 0)
+
+
+def test_transcribe_clean_uses_ollama(data_dir: Path, fake_ollama: FakeOllama) -> None:
+    assert dictara("config", "set", "ollama.host", fake_ollama.url).returncode == 0
+    result = dictara("transcribe", str(data_dir / "jfk.flac"), "--clean", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert "country" in data["cleaned"] and data["cleaned"] != ""
+    chats = fake_ollama.bodies("/api/chat")
+    assert chats and "ask not what your country" in json.dumps(chats[0]).lower()
+
+
+def test_transcribe_clean_without_ollama_falls_back_to_rules(data_dir: Path) -> None:
+    assert dictara("config", "set", "ollama.host", "http://127.0.0.1:9").returncode == 0
+    result = dictara("transcribe", str(data_dir / "jfk.flac"), "--clean", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert "country" in json.loads(result.stdout)["cleaned"]
+    assert "warning:" in result.stderr and "Ollama" in result.stderr
