@@ -1,0 +1,114 @@
+"""Putting dictated text into the app that has focus: what to paste when, and the keystroke.
+
+The clipboard itself is Qt's (``desktop.ui.paster`` sets it, keeps the user's previous
+content and restores it); this module decides what happens after a dictation and
+synthesises the paste shortcut with pynput (XTest on X11, Quartz events on macOS,
+SendInput on Windows). No Qt here; pynput is imported lazily (it opens the X display on
+import).
+
+Dictara's windows never take focus, so the app that had focus when the hotkey was pressed
+still has it when the text is pasted.
+"""
+
+import enum
+import logging
+import sys
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+PASTE_MODES = ("cleaned", "raw", "off")
+
+
+class Error(Exception):
+    """Base class for paste errors."""
+
+
+class KeystrokeError(Error):
+    """The paste shortcut could not be sent."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return (f"Dictara could not send {shortcut_label()} to paste ({self.reason}); the "
+                f"text is on the clipboard, paste it yourself.")
+
+
+class Action(enum.Enum):
+    """What to do with a text once it is known."""
+
+    NOTHING = "nothing"
+    COPY = "copy"  # put it on the clipboard and leave it there
+    PASTE = "paste"  # paste it into the focused app, then restore the clipboard
+
+
+def action_for(mode: str, stage: str) -> Action:
+    """Return what to do when the raw or the cleaned text of a dictation arrives.
+
+    ``raw`` pastes the raw text as soon as the transcript is final (the cleanup still
+    runs and shows in the dictation window); ``cleaned`` waits for the cleanup; ``off``
+    only copies the cleaned text.
+
+    Args:
+        mode: the ``paste.mode`` setting, one of ``PASTE_MODES``.
+        stage: ``"raw"`` or ``"cleaned"``.
+
+    Raises:
+        ValueError: an unknown mode or stage.
+    """
+    if mode not in PASTE_MODES:
+        raise ValueError(f"unknown paste mode {mode!r}; use one of {', '.join(PASTE_MODES)}")
+    if stage not in ("raw", "cleaned"):
+        raise ValueError(f"unknown stage {stage!r}; use raw or cleaned")
+    if mode == stage:
+        return Action.PASTE
+    if mode == "off" and stage == "cleaned":
+        return Action.COPY
+    return Action.NOTHING
+
+
+def shortcut_label(platform: str = sys.platform) -> str:
+    """Return the paste shortcut as people write it: ``Cmd+V`` or ``Ctrl+V``."""
+    return "Cmd+V" if platform == "darwin" else "Ctrl+V"
+
+
+class KeySender:
+    """Sends the paste shortcut to whatever has keyboard focus. One thread at a time.
+
+    Args:
+        keyboard: a stand-in for ``pynput.keyboard`` (tests); the real one when None.
+    """
+
+    def __init__(self, *, keyboard: Any = None) -> None:
+        self._kb = keyboard
+        self._controller: Any = None
+
+    def paste(self) -> None:
+        """Press and release Ctrl+V (Cmd+V on macOS).
+
+        Raises:
+            KeystrokeError: no keyboard access (no display, Wayland, no permission).
+        """
+        try:
+            kb = self._keyboard()
+            if self._controller is None:
+                self._controller = kb.Controller()
+            modifier = kb.Key.cmd if sys.platform == "darwin" else kb.Key.ctrl
+            with self._controller.pressed(modifier):
+                self._controller.press("v")
+                self._controller.release("v")
+        except ImportError as e:  # pynput has no backend here
+            raise KeystrokeError(str(e).splitlines()[0]) from None
+        except Exception as e:  # pynput's backends raise their own types
+            log.exception("Sending the paste shortcut failed")
+            raise KeystrokeError(str(e) or type(e).__name__) from None
+        log.info("Sent %s", shortcut_label())
+
+    def _keyboard(self) -> Any:
+        if self._kb is None:
+            from pynput import keyboard
+
+            self._kb = keyboard
+        return self._kb
