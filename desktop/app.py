@@ -10,6 +10,7 @@ import logging
 import sys
 import time
 from collections.abc import Sequence
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from desktop.config import SettingsFile
@@ -40,7 +41,13 @@ class DictaraApp:
         shown_at: when the window was first shown.
     """
 
-    def __init__(self, qapp: "QApplication", paths: AppPaths | None = None) -> None:
+    def __init__(
+        self,
+        qapp: "QApplication",
+        paths: AppPaths | None = None,
+        *,
+        sounddevice: ModuleType | None = None,
+    ) -> None:
         from desktop.ui.controller import Controller
         from desktop.ui.library import Library
         from desktop.ui.main_window import MainWindow
@@ -50,6 +57,8 @@ class DictaraApp:
         self.launched = _LAUNCHED
         self.shown_at: float | None = None
         self.services: Services = build_services(paths or AppPaths.default())
+        self.services.sounddevice = sounddevice
+        self._closed = False
         self.theme = ThemeManager(qapp, self.services.settings.settings.ui.theme)
         self.controller = Controller(self.services)
         self.library = Library(self.controller)
@@ -57,7 +66,6 @@ class DictaraApp:
         self.window.settings_requested.connect(self.open_settings)
         self.window.shown.connect(self._on_window_shown)
         self.services.settings.changed.connect(self._on_setting_changed)
-        qapp.aboutToQuit.connect(self.shutdown)
 
     def show(self) -> None:
         """Show the window; the model and everything slow start after it is on screen."""
@@ -72,6 +80,9 @@ class DictaraApp:
 
     def shutdown(self) -> None:
         """Stop workers and close the history. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
         self.controller.shutdown()
         self.library.shutdown()
         self.services.runner.wait(3000)
@@ -137,5 +148,6 @@ def run_gui(argv: Sequence[str]) -> int:
     qapp.setApplicationDisplayName("Dictara")
     qapp.setDesktopFileName("dictara")
     app = DictaraApp(qapp)
+    qapp.aboutToQuit.connect(app.shutdown)
     app.show()  # --minimized/--tray: the tray work will decide; until then, show it
     return qapp.exec()

@@ -132,7 +132,8 @@ class Controller(QObject):
         self.cleanup.cancel()
         options = session_options(self.services.settings.settings)
         self.session.start(transcriber, self.services.paths.recordings_dir, options,
-                           warm_up=self.services.cleaner().warm_up)
+                           warm_up=self.services.cleaner().warm_up,
+                           sd=self.services.sounddevice)
         return True
 
     def stop_recording(self) -> None:

@@ -104,7 +104,9 @@ class MainWindow(QMainWindow):
         wanted = self.services.settings.settings.audio.device
         self.dictation.set_microphone(wanted)
         if not wanted:
-            self.services.runner.submit(audio.list_input_devices, self._on_devices_listed)
+            sd = self.services.sounddevice
+            self.services.runner.submit(lambda: audio.list_input_devices(sd),
+                                        self._on_devices_listed)
 
     def add_files(self, paths: list[Path]) -> None:
         """Queue files or folders for transcription."""
@@ -271,7 +273,9 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_controller_recording_stopped(self) -> None:
         self.dictation.set_state(dp.State.READY)
-        self.status.show_text("Ready")
+        last = self.status.last_message
+        if last is None or last.level is Level.INFO:
+            self.status.show_text("Ready")
 
     @Slot(object)
     def _on_controller_document_changed(self, document: Document) -> None:

@@ -3,6 +3,7 @@
 import dataclasses
 import logging
 from dataclasses import dataclass
+from types import ModuleType
 
 from desktop.engine import models
 from desktop.engine.cleanup import Cleaner, CleanupOptions
@@ -28,6 +29,7 @@ class Services:
         runner: runs one-shot jobs off the GUI thread.
         history: the history store, or None when it could not be opened.
         transcriber: the Whisper transcriber, or None when no model resolves.
+        sounddevice: a stand-in for the sounddevice module (tests), or None for the real one.
     """
 
     paths: AppPaths
@@ -36,6 +38,7 @@ class Services:
     runner: JobRunner
     history: History | None = None
     transcriber: Transcriber | None = None
+    sounddevice: ModuleType | None = None
 
     def make_transcriber(self) -> Transcriber:
         """Resolve the configured model and build (not load) its transcriber.

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
@@ -151,10 +152,11 @@ class SessionWorker(QObject):
         recordings_dir: Path,
         options: SessionOptions,
         warm_up: Callable[[], None] | None = None,
+        sd: ModuleType | None = None,
     ) -> None:
         """Open the microphone in the pool and start recording. GUI thread only."""
         session = Session(transcriber, recordings_dir, options, self._on_session_event,
-                          warm_up=warm_up)
+                          warm_up=warm_up, sd=sd)
         self._session = session
         self._runner.submit(session.start, self._on_start_done)
 
