@@ -71,6 +71,11 @@ class DictaraApp:
         """Show the window; the model and everything slow start after it is on screen."""
         self.window.show()
 
+    def start_hidden(self) -> None:
+        """Start the deferred work without showing the window (tray-only start)."""
+        self.window.shown.disconnect(self._on_window_shown)
+        self.window.start()
+
     def open_settings(self) -> None:
         """Open the settings dialog (modal to the window)."""
         from desktop.ui.settings_dialog import SettingsDialog
@@ -134,7 +139,7 @@ def run_gui(argv: Sequence[str]) -> int:
     """Open the Dictara window and run until it closes; returns the exit code.
 
     Args:
-        argv: GUI flags (``--minimized`` and ``--tray`` are accepted for later use).
+        argv: GUI flags: ``--tray`` (or ``--minimized``) starts without the main window.
     """
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
@@ -147,7 +152,23 @@ def run_gui(argv: Sequence[str]) -> int:
     qapp.setApplicationName("Dictara")
     qapp.setApplicationDisplayName("Dictara")
     qapp.setDesktopFileName("dictara")
-    app = DictaraApp(qapp)
+    # Single instance, hotkey, tray (desktop/ui/desktop_integration.py).
+    from desktop.platform import ipc
+    from desktop.ui.desktop_integration import DesktopIntegration
+    from desktop.ui.ipc_server import IpcServer, send_or_listen
+
+    paths = AppPaths.default()
+    server: IpcServer | None = None
+    try:
+        server = send_or_listen(ipc.server_address(paths.config_file.parent), lambda: "idle")
+        if server is None:
+            log.info("Dictara is already running; asked it to show its window")
+            return 0
+    except ipc.Error as e:
+        log.warning("%s", e)
+    app = DictaraApp(qapp, paths)
+    integration = DesktopIntegration(app, server)
+    qapp.aboutToQuit.connect(integration.shutdown)
     qapp.aboutToQuit.connect(app.shutdown)
-    app.show()  # --minimized/--tray: the tray work will decide; until then, show it
+    integration.start(hidden=bool({"--tray", "--minimized"} & set(argv)))
     return qapp.exec()

@@ -75,6 +75,9 @@ class IpcServer(QObject):
 
     Signals:
         command_received(str): one of :data:`desktop.platform.ipc.COMMANDS`.
+
+    Attributes:
+        status: returns the state sent back in every reply.
     """
 
     command_received = Signal(str)
@@ -84,7 +87,7 @@ class IpcServer(QObject):
     ) -> None:
         super().__init__(parent)
         self.address = address
-        self._status = status
+        self.status = status
         self._server = QLocalServer(self)
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self._server.newConnection.connect(self._on_server_new_connection)
@@ -134,7 +137,7 @@ class IpcServer(QObject):
             request = ipc.decode_request(line)
         except ipc.ProtocolError as e:
             log.warning("Ignoring IPC request: %s", e)
-            return ipc.Reply(False, self._status(), str(e))
+            return ipc.Reply(False, self.status(), str(e))
         log.info("IPC command %s", request.command)
         self.command_received.emit(request.command)
-        return ipc.Reply(True, self._status())
+        return ipc.Reply(True, self.status())
