@@ -328,7 +328,8 @@ class HotkeyController(QObject):
             self._failure = message
 
     @Slot(str)
-    def _on_controller_model_ready(self, _name: str) -> None:
+    def _on_controller_model_ready(self, name: str) -> None:
+        log.info("Hotkey dictation ready (model %s)", name)
         if self._waiting_for_model and self._ours:
             self._waiting_for_model = False
             self._begin()

@@ -1,0 +1,65 @@
+"""Change settings in the dialog and see them persisted; invalid values are refused."""
+
+from pytestqt.qtbot import QtBot
+
+from desktop.config import SettingsFile
+from desktop.ui.settings_dialog import SettingsDialog
+
+
+def open_dialog(app: object, qtbot: QtBot) -> SettingsDialog:
+    dialog = SettingsDialog(app.services, app.window)  # type: ignore[attr-defined]
+    qtbot.add_widget(dialog)
+    dialog.show()
+    qtbot.wait_until(lambda: dialog.ollama_model.count() > 0, timeout=10_000)
+    return dialog
+
+
+def test_change_settings_and_persist(make_app, qtbot: QtBot) -> None:
+    app = make_app()
+    dialog = open_dialog(app, qtbot)
+    assert "running" in dialog.status_light.text()
+    dialog.language.setText("en")
+    dialog.preset.setCurrentText("email")
+    dialog.keep_days.setValue(7)
+    dialog.theme.setCurrentText("dark")
+    dialog.ollama_model.setCurrentText("qwen3:1.7b")
+    with qtbot.wait_signal(app.services.settings.changed):
+        dialog.accept()
+    assert not dialog.isVisible()
+    saved = SettingsFile(app.services.paths.config_file).load()
+    assert saved.whisper.language == "en"
+    assert saved.cleanup.preset == "email"
+    assert saved.recordings.keep_days == 7
+    assert saved.ui.theme == "dark"
+    assert saved.ollama.model == "qwen3:1.7b"
+    assert app.theme.dark
+    assert app.window.compare.preset_box.currentText() == "email"
+
+
+def test_invalid_values_are_rejected_in_the_form(make_app, qtbot: QtBot) -> None:
+    app = make_app()
+    dialog = open_dialog(app, qtbot)
+    dialog.language.setText("klingon")
+    with qtbot.assert_not_emitted(app.services.settings.changed):
+        dialog.accept()
+    assert dialog.isVisible()
+    assert "whisper.language" in dialog.error.text()
+    dialog.language.setText("")
+    dialog.hotkey.setText("ctrl+<alt")
+    dialog.accept()
+    assert "write it like <ctrl>+<alt>+<space>" in dialog.error.text()
+    dialog.hotkey.setText("<ctrl>+<alt>+<space>")
+    dialog.host.setText("ftp://nope:xx")
+    dialog.accept()
+    assert dialog.isVisible() and dialog.error.text()
+    assert SettingsFile(app.services.paths.config_file).load().whisper.language == ""
+
+
+def test_pull_a_model_with_progress(make_app, qtbot: QtBot, fake_ollama) -> None:
+    app = make_app()
+    dialog = open_dialog(app, qtbot)
+    dialog.ollama_model.setCurrentText("gemma3:1b")
+    with qtbot.wait_signal(dialog._pull_progress.changed, timeout=10_000):
+        dialog.pull_button.click()
+    qtbot.wait_until(lambda: "gemma3:1b" in fake_ollama.models, timeout=10_000)
+    qtbot.wait_until(lambda: dialog.pull_button.isEnabled(), timeout=10_000)
