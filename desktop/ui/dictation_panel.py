@@ -5,7 +5,7 @@ import html
 import time
 
 from PySide6.QtCore import QEvent, QTimer, Signal, Slot
-from PySide6.QtGui import QKeySequence, QPalette
+from PySide6.QtGui import QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -84,7 +84,10 @@ class DictationPanel(QWidget):
         recording = state in (State.RECORDING, State.STARTING)
         self.record_button.setText(_BUTTON_TEXT[state] if not self._pending_start
                                    else "Starts when ready…")
-        self.record_button.setIcon(icon("stop" if recording else "record"))
+        self.record_button.setProperty("recording", recording)
+        self.record_button.style().unpolish(self.record_button)
+        self.record_button.style().polish(self.record_button)
+        self._update_icons()
         self.record_button.setEnabled(state is not State.FINISHING)
         self.record_button.setAccessibleName("Stop dictation" if recording else "Start dictation")
         self.record_button.setToolTip(f"{self.record_button.accessibleName()} "
@@ -154,9 +157,9 @@ class DictationPanel(QWidget):
         self.live.setPlaceholderText("Press Record (Ctrl+R) and start speaking; the words "
                                      "appear here as you talk.")
         self.live.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.live.setMinimumHeight(70)
-        self.live.setMaximumHeight(120)
+        self.live.setMinimumHeight(56)
         card = QFrame(self)
+        card.setMaximumHeight(110)
         card.setObjectName("card")
         card_layout = QVBoxLayout(card)
         card_layout.setContentsMargins(10, 6, 10, 6)
@@ -179,8 +182,8 @@ class DictationPanel(QWidget):
 
     def _update_icons(self) -> None:
         self.mic_icon.setPixmap(icon("mic").pixmap(16, 16))
-        self.record_button.setIcon(icon("stop" if self.state in (State.RECORDING,
-                                                                  State.STARTING) else "record"))
+        recording = self.state in (State.RECORDING, State.STARTING)
+        self.record_button.setIcon(icon("stop" if recording else "record", QColor("white")))
 
     @Slot()
     def _on_clock_timeout(self) -> None:

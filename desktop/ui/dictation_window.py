@@ -30,6 +30,7 @@ WIDTH = 440
 MARGIN = 24  # from the screen's edge
 AUTO_HIDE_MS = 20000  # after a finished dictation, unless the mouse is over the window
 BRIEF_HIDE_MS = 1500  # after a cancel or an empty dictation
+LIVE_CHARS = 260  # the live text shows the last few lines only
 _STYLE = """
 QFrame#card { background: palette(window); border: 1px solid palette(mid);
               border-radius: 10px; }
@@ -149,14 +150,14 @@ class DictationWindow(QWidget):
     @Slot(str)
     def show_partial(self, text: str) -> None:
         """Show the volatile words after the committed ones."""
-        self.live.setText(" ".join([*self._committed, text]).strip())
+        self._set_live(" ".join([*self._committed, text]).strip())
 
     @Slot(str, float, float)
     def add_committed(self, text: str, _start: float = 0.0, _end: float = 0.0) -> None:
         """Add words that will not change."""
         if text:
             self._committed.append(text)
-        self.live.setText(" ".join(self._committed))
+        self._set_live(" ".join(self._committed))
 
     def show_working(self, text: str = "Transcribing…") -> None:
         """The microphone is closed; the final text is being made."""
@@ -180,11 +181,13 @@ class DictationWindow(QWidget):
     def show_cleaning(self, text: str) -> None:
         """The cleaned text so far, as it streams in."""
         self.cleaned.set_text(text, final=False)
+        self._fit()
 
     def show_cleaned(self, text: str, note: str = "") -> None:
         """The cleaned text is final; ``note`` says e.g. why the rules were used."""
         self.cleaned.set_text(text)
         self._set_phase(Phase.DONE, "Done", note)
+        self._fit()
         self._hide_timer.start(AUTO_HIDE_MS)
 
     def show_message(self, text: str, detail: str = "", brief: bool = False) -> None:
@@ -257,11 +260,27 @@ class DictationWindow(QWidget):
         self.hint.setText(hint)
         self.hint.setVisible(bool(hint))
 
+    def _set_live(self, text: str) -> None:
+        # Only the end of a long dictation: the window must not grow past a few lines.
+        if len(text) > LIVE_CHARS:
+            text = "…" + text[-LIVE_CHARS:].partition(" ")[2]
+        self.live.setText(text)
+        self._fit()
+
     def _present(self) -> None:
-        self.adjustSize()
+        self._fit()
         if not self.isVisible():
             self.show()  # WA_ShowWithoutActivating: the focused app keeps the focus
         self._keep_on_screen()
+
+    def _fit(self) -> None:
+        """Grow or shrink to the wrapped text (a fixed width, so height for width)."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+            self.resize(WIDTH, layout.totalHeightForWidth(WIDTH))
+        if self.isVisible():
+            self._keep_on_screen()
 
     def _keep_on_screen(self) -> None:
         if not self._placed:

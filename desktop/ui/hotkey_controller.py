@@ -344,6 +344,8 @@ class HotkeyController(QObject):
     @Slot()
     def _on_controller_recording_started(self) -> None:
         self._mic_open = True
+        if self._ours:
+            log.info("Hotkey dictation listening (microphone open)")
         if self._ours and self._cancel_when_started:
             self.controller.session.cancel()
 

@@ -51,7 +51,14 @@ _LIGHT = {
 }
 
 STYLE_SHEET = """
-QPushButton#recordButton { font-weight: 600; padding: 8px 18px; border-radius: 6px; }
+QPushButton#recordButton { font-weight: 600; padding: 8px 18px; border-radius: 8px;
+                           background: #5b6cf0; color: white; border: 1px solid #4b5ad8; }
+QPushButton#recordButton:hover { background: #6a7af5; }
+QPushButton#recordButton:focus { border: 2px solid palette(highlighted-text); }
+QPushButton#recordButton[recording="true"] { background: #e5484d; border-color: #cc3a3f; }
+QPushButton#recordButton[recording="true"]:hover { background: #ec5d62; }
+QPushButton#recordButton:disabled { background: palette(mid); border-color: palette(mid); }
+QListWidget::item { padding: 6px 4px; }
 QLabel#elapsed { font-size: 20px; }
 QLabel#paneTitle { font-weight: 600; }
 QLabel[muted="true"] { color: palette(placeholder-text); }
