@@ -10,7 +10,17 @@ paste. It can be dragged; its position is remembered and kept on screen.
 import enum
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QRect, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QPoint,
+    QRect,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QMouseEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -28,6 +38,7 @@ from desktop.ui.resources import icon
 
 WIDTH = 440
 MARGIN = 24  # from the screen's edge
+TEXT_WIDTH = WIDTH - 14 - 10  # inside the card's margins
 AUTO_HIDE_MS = 20000  # after a finished dictation, unless the mouse is over the window
 BRIEF_HIDE_MS = 1500  # after a cancel or an empty dictation
 LIVE_CHARS = 260  # the live text shows the last few lines only
@@ -35,6 +46,7 @@ _STYLE = """
 QFrame#card { background: palette(window); border: 1px solid palette(mid);
               border-radius: 10px; }
 QLabel#state { font-weight: 600; }
+QLabel#dot { background: #e5484d; border-radius: 5px; }
 QLabel[muted="true"] { color: palette(placeholder-text); }
 QLabel#title { font-weight: 600; color: palette(placeholder-text); }
 QFrame#rule { color: palette(mid); }
@@ -209,12 +221,12 @@ class DictationWindow(QWidget):
         card = QFrame(self)
         card.setObjectName("card")
         self.dot = QLabel(card)
-        self.dot.setPixmap(icon("record").pixmap(12, 12))
+        self.dot.setObjectName("dot")
+        self.dot.setFixedSize(10, 10)
         self.state = QLabel(card)
         self.state.setObjectName("state")
         self.hint = QLabel(card)
         self.hint.setProperty("muted", True)
-        self.hint.setWordWrap(True)
         self.hint.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         close = QToolButton(card)
         close.setIcon(icon("cancel"))
@@ -274,11 +286,18 @@ class DictationWindow(QWidget):
         self._keep_on_screen()
 
     def _fit(self) -> None:
-        """Grow or shrink to the wrapped text (a fixed width, so height for width)."""
-        layout = self.layout()
-        if layout is not None:
-            layout.activate()
-            self.resize(WIDTH, layout.totalHeightForWidth(WIDTH))
+        """Grow or shrink to the wrapped text.
+
+        Nested layouts do not pass a wrapped QLabel's height-for-width up reliably (the
+        window came out a line short), so each wrapped label gets the fixed height its
+        text needs at the window's fixed width and the layouts just add them up.
+        """
+        for label in (self.live, self.raw.text, self.cleaned.text):
+            _no_height_for_width(label)
+            label.setFixedHeight(label.heightForWidth(TEXT_WIDTH) if label.text() else 0)
+        # The inner layouts learn of the new heights from posted LayoutRequest events.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        self.adjustSize()
         if self.isVisible():
             self._keep_on_screen()
 
@@ -364,3 +383,9 @@ def _available_area(point: QPoint | None) -> QRect:
     screen = QGuiApplication.screenAt(point) if point is not None else None
     screen = screen or QGuiApplication.primaryScreen()
     return screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 800)
+
+
+def _no_height_for_width(label: QLabel) -> None:
+    policy = label.sizePolicy()
+    policy.setHeightForWidth(False)
+    label.setSizePolicy(policy)
