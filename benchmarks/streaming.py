@@ -146,11 +146,12 @@ def main() -> int:
     parser.add_argument("--concat", action="store_true", help="join FILEs into one dictation")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--commit-silence", type=float, default=StreamingOptions.commit_silence)
+    parser.add_argument("--max-span", type=float, default=StreamingOptions.max_span)
     parser.add_argument("--language", default="en")
     args = parser.parse_args()
     transcriber = Transcriber(models.bundled_model(), models.ModelOptions(compute_type="int8"))
     options = StreamingOptions(TranscribeOptions(language=args.language),
-                               commit_silence=args.commit_silence)
+                               commit_silence=args.commit_silence, max_span=args.max_span)
     transcriber.transcribe_audio(load(args.files[0])[:SAMPLE_RATE * 3], options.transcribe)
     items = [(f.name, load(f), reference(f)) for f in args.files]
     if args.concat:
