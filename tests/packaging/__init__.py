@@ -1,0 +1,1 @@
+"""Tests of the self-test, the PyInstaller spec and the installer scripts."""
