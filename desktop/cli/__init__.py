@@ -36,7 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0].startswith("--self-test") or argv[0] in _GUI_ONLY_FLAGS:
+    if argv and argv[0].startswith("--self-test"):
+        from desktop import selftest
+
+        return selftest.run(argv)
+    if not argv or argv[0] in _GUI_ONLY_FLAGS:
         from desktop.app import run_gui
 
         return run_gui(argv)
