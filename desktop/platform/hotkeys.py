@@ -242,6 +242,7 @@ class HotkeyListener:
         """Stop watching and release the grab. Idempotent."""
         if self._listener is not None:
             self._listener.stop()
+            self._listener.join(1.0)
             self._listener = None
         if self._grab is not None:
             self._grab.stop()
