@@ -140,11 +140,13 @@ class SessionWorker(QObject):
         super().__init__(parent)
         self._runner = runner
         self._session: Session | None = None
+        self._starting = False
+        self._stop_requested = False
 
     @property
     def active(self) -> bool:
-        """Whether a dictation is running."""
-        return self._session is not None
+        """Whether a dictation is starting or running."""
+        return self._starting or self._session is not None
 
     def start(
         self,
@@ -154,16 +156,26 @@ class SessionWorker(QObject):
         warm_up: Callable[[], None] | None = None,
         sd: ModuleType | None = None,
     ) -> None:
-        """Open the microphone in the pool and start recording. GUI thread only."""
-        session = Session(transcriber, recordings_dir, options, self._on_session_event,
-                          warm_up=warm_up, sd=sd)
-        self._session = session
-        self._runner.submit(session.start, self._on_start_done)
+        """Build the session and open the microphone in the pool. GUI thread only.
+
+        Building it loads the streaming VAD, which would stall the GUI for ~100 ms.
+        """
+        self._starting = True
+
+        def build() -> Session:
+            session = Session(transcriber, recordings_dir, options, self._on_session_event,
+                              warm_up=warm_up, sd=sd)
+            session.start()
+            return session
+
+        self._runner.submit(build, self._on_start_done)
 
     def stop(self) -> None:
         """Stop recording; ``finished`` follows when the text is final. GUI thread only."""
         if self._session is not None:
             self._session.stop()
+        elif self._starting:
+            self._stop_requested = True
 
     def cancel(self) -> None:
         """Stop without a final text (shutdown). GUI thread only."""
@@ -172,16 +184,18 @@ class SessionWorker(QObject):
             self._session = None
 
     @Slot(object, object)
-    def _on_start_done(self, _result: object, error: BaseException | None) -> None:
-        if error is not None:
-            self._session = None
-            self.failed.emit(describe_error(error))
+    def _on_start_done(self, session: object, error: BaseException | None) -> None:
+        self._starting = False
+        if error is not None or not isinstance(session, Session):
+            self.failed.emit(describe_error(error or RuntimeError("no session")))
             self.ended.emit()
-        else:
-            self.started.emit()
-            session = self._session
-            if session is not None:
-                self._runner.submit(session.wait, self._on_session_waited)
+            return
+        self._session = session
+        self.started.emit()
+        self._runner.submit(session.wait, self._on_session_waited)
+        if self._stop_requested:
+            self._stop_requested = False
+            session.stop()
 
     @Slot(object, object)
     def _on_session_waited(self, _finished: object, _error: object) -> None:
