@@ -15,13 +15,14 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from desktop.config import Settings, SettingsFile
 from desktop.paths import AppPaths
 from tests.bench import PulseMic, require
-from tests.fake_ollama import FakeOllama, tidy
+from tests.fake_ollama import FakeOllama, tidy, transcript
 from tests.wer import wer
 
 pytestmark = pytest.mark.e2e
@@ -128,6 +129,7 @@ def bench(xvfb_display: str, pulse_mic: PulseMic, fake_ollama: FakeOllama,
     env = {**os.environ, **pulse_mic.env, "DISPLAY": xvfb_display, "DICTARA_HOME": str(home),
            "QT_QPA_PLATFORM": "xcb"}
     env.pop("OLLAMA_HOST", None)
+    fake_ollama.reply = edited
     return Bench(xvfb_display, pulse_mic, fake_ollama, home, env, tmp_path)
 
 
@@ -146,6 +148,11 @@ def text_field(bench: Bench) -> Iterator[tuple[str, Path]]:
     yield wid, out
     proc.terminate()
     proc.wait(10)
+
+
+def edited(messages: list[dict[str, Any]]) -> str:
+    """A "model" whose cleanup is visible: tidy, and drop the first "the" (a word said)."""
+    return re.sub(r"\bthe ", "", tidy(messages), count=1)
 
 
 def start_app(bench: Bench, **settings: object) -> Proc:
@@ -201,8 +208,9 @@ def dictate(bench: Bench, app: Proc, wid: str, field_file: Path,
     assert text, "nothing arrived in the text field:\n" + "\n".join(app.lines[-30:])
     chats = bench.ollama.bodies("/api/chat")
     assert chats, "the cleanup never reached Ollama"
-    expected = tidy(chats[-1]["messages"])
-    assert text == expected
+    expected = edited(chats[-1]["messages"])
+    assert text == expected, "the pasted text is not the model's cleaned text"
+    assert text != transcript(chats[-1]["messages"]).strip()
     assert wer([REFERENCE], [text]) < 25
     restored = _poll(lambda: bench.clipboard() == PREVIOUS_CLIPBOARD, 5)
     assert restored, f"clipboard not restored: {bench.clipboard()!r}"
