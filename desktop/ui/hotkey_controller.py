@@ -138,6 +138,7 @@ class HotkeyController(QObject):
         else:
             self._listener = listener
             self.hotkey_error = None
+        self.controller.services.hotkey_problem = self.hotkey_error
         self.hotkey_changed.emit(self.hotkey_error or "")
         return self.hotkey_error
 

@@ -30,6 +30,7 @@ class Services:
         history: the history store, or None when it could not be opened.
         transcriber: the Whisper transcriber, or None when no model resolves.
         sounddevice: a stand-in for the sounddevice module (tests), or None for the real one.
+        hotkey_problem: why the global hotkey is not registered (shown in settings), or None.
     """
 
     paths: AppPaths
@@ -39,6 +40,7 @@ class Services:
     history: History | None = None
     transcriber: Transcriber | None = None
     sounddevice: ModuleType | None = None
+    hotkey_problem: str | None = None
 
     def make_transcriber(self) -> Transcriber:
         """Resolve the configured model and build (not load) its transcriber.

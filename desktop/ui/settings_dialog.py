@@ -137,6 +137,12 @@ class SettingsDialog(QDialog):
         form = QFormLayout(page)
         form.addRow("&Microphone:", self.mic_box)
         form.addRow("&Hotkey:", self.hotkey)
+        if self.services.hotkey_problem:
+            problem = _note(page, self.services.hotkey_problem)
+            problem.setObjectName("hotkeyProblem")
+            problem.setProperty("muted", False)
+            problem.setStyleSheet("color: #c62828;")
+            form.addRow(problem)
         form.addRow("Hotkey m&ode:", self.hotkey_mode)
         form.addRow("&Paste:", self.paste_mode)
         form.addRow("&Keep recordings:", self.keep_days)

@@ -1,5 +1,6 @@
 """Change settings in the dialog and see them persisted; invalid values are refused."""
 
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop.config import SettingsFile
@@ -63,3 +64,12 @@ def test_pull_a_model_with_progress(make_app, qtbot: QtBot, fake_ollama) -> None
         dialog.pull_button.click()
     qtbot.wait_until(lambda: "gemma3:1b" in fake_ollama.models, timeout=10_000)
     qtbot.wait_until(lambda: dialog.pull_button.isEnabled(), timeout=10_000)
+
+
+def test_hotkey_that_cannot_be_registered_is_explained(make_app, qtbot: QtBot) -> None:
+    app = make_app()
+    problem = "Ctrl+Alt+Space is already used by another program; choose another hotkey."
+    app.services.hotkey_problem = problem
+    dialog = open_dialog(app, qtbot)
+    label = dialog.findChild(QLabel, "hotkeyProblem")
+    assert label is not None and label.text() == problem
