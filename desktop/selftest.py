@@ -9,7 +9,9 @@ Checks, in order:
 2. ``transcribe``: a short real-speech clip shipped in ``resources/selftest`` is decoded
    (PyAV), filtered by Silero VAD (onnxruntime) and transcribed; the text must contain
    the expected words.
-3. ``window``: the main window opens, loads the model, and closes, with a throwaway
+3. ``platform``: PortAudio loads (sounddevice) and pynput's backend for this platform is
+   present (hotkeys and paste), without needing a display or a microphone.
+4. ``window``: the main window opens, loads the model, and closes, with a throwaway
    settings and history folder. Qt draws offscreen unless ``QT_QPA_PLATFORM`` says
    otherwise, so nothing flashes on the user's screen.
 
@@ -17,6 +19,8 @@ Nothing here touches the network: the only peer the window may try is Ollama on 
 """
 
 import argparse
+import importlib.machinery
+import importlib.util
 import os
 import re
 import sys
@@ -34,6 +38,7 @@ CLIP = RESOURCES / "selftest" / "jfk.flac"
 # Words tiny.en must find in the clip (normalised: lower case, no punctuation).
 EXPECTED = "ask not what your country can do for you"
 WINDOW_TIMEOUT_MS = 60_000
+PYNPUT_BACKEND = {"win32": "win32", "darwin": "darwin"}.get(sys.platform, "xorg")
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ def run(argv: Sequence[str]) -> int:
     checks: list[tuple[str, Callable[[], str]]] = [
         ("model", check_model),
         ("transcribe", lambda: check_transcribe(args.clip)),
+        ("platform", check_platform),
     ]
     if not args.no_window:
         checks.append(("window", check_window))
@@ -105,6 +111,23 @@ def check_transcribe(clip: Path) -> str:
     return repr(text)
 
 
+def check_platform() -> str:
+    """Load PortAudio and find pynput's backend; return the PortAudio version.
+
+    Raises:
+        OSError: PortAudio is missing.
+        AssertionError: the pynput backend modules are not installed (or not bundled).
+    """
+    import sounddevice
+
+    missing = [name for name in (f"pynput.keyboard._{PYNPUT_BACKEND}",
+                                 f"pynput.mouse._{PYNPUT_BACKEND}")
+               if not module_present(name)]
+    if missing:
+        raise AssertionError(f"missing {', '.join(missing)}")
+    return f"{sounddevice.get_portaudio_version()[1]}; pynput {PYNPUT_BACKEND} backend"
+
+
 def check_window() -> str:
     """Open the main window on a throwaway profile, wait for the model, and close it.
 
@@ -121,6 +144,20 @@ def check_window() -> str:
     if outcome != "ready":
         raise AssertionError(outcome)
     return f"opened, model ready, closed ({qapp.platformName()} platform)"
+
+
+def module_present(name: str) -> bool:
+    """Whether module ``name`` is installed (or bundled), without importing its packages.
+
+    pynput's packages pick a backend when imported, which fails with no display; looking
+    the file up through the path finders (PyInstaller's included) avoids that.
+    """
+    top, *middle, _leaf = name.split(".")
+    spec = importlib.util.find_spec(top)
+    if spec is None or not spec.submodule_search_locations:
+        return False
+    locations = [os.path.join(location, *middle) for location in spec.submodule_search_locations]
+    return importlib.machinery.PathFinder.find_spec(name, locations) is not None
 
 
 def normalise(text: str) -> str:

@@ -32,6 +32,17 @@ EXCLUDED_MODULES = [
     "PySide6.Qt3DCore", "PySide6.QtCharts", "PySide6.QtPdf",
 ]
 
+# pynput picks its backend at import time; PyInstaller's hook finds them by importing
+# pynput, which fails without a display (CI), so name them.
+PYNPUT_BACKENDS = {
+    "linux": ["pynput.keyboard._xorg", "pynput.mouse._xorg", "pynput._util.xorg",
+              "pynput._util.xorg_keysyms", "pynput.keyboard._uinput", "pynput._util.uinput"],
+    "win32": ["pynput.keyboard._win32", "pynput.mouse._win32", "pynput._util.win32",
+              "pynput._util.win32_vks"],
+    "darwin": ["pynput.keyboard._darwin", "pynput.mouse._darwin", "pynput._util.darwin",
+               "pynput._util.darwin_vks"],
+}
+
 # Files dropped from the collected binaries and data, by destination path (fnmatch,
 # "/"-separated). Qt plugins that only serve modules the app does not use, translations
 # for Qt modules it does not load, and the PortAudio/codec extras it never opens.

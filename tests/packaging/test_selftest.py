@@ -27,7 +27,7 @@ def test_self_test_passes_from_source(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0].startswith("dictara ") and "from source" in lines[0]
     assert [line.split()[1] for line in lines if line.startswith("ok ")] == [
-        "model", "transcribe", "window"]
+        "model", "transcribe", "platform", "window"]
     assert "ask not what your country can do for you" in selftest.normalise(result.stdout)
     assert lines[-1].startswith("self-test passed")
     # The throwaway profile is not the user's: nothing is written under DICTARA_HOME.
@@ -60,3 +60,9 @@ def test_shipped_clip_is_the_reference_clip() -> None:
 ])
 def test_normalise(text: str, expected: str) -> None:
     assert selftest.normalise(text) == expected
+
+
+def test_module_present_does_not_import_the_package() -> None:
+    assert selftest.module_present("pynput.keyboard._xorg")
+    assert not selftest.module_present("pynput.keyboard._nothing")
+    assert not selftest.module_present("no_such_package.module")
