@@ -1,6 +1,7 @@
 """`dictara dictate` on the real audio stack, and recovery after a SIGKILL mid-dictation."""
 
 import json
+import re
 import os
 import signal
 import subprocess
@@ -84,7 +85,7 @@ def test_sigkill_mid_dictation_loses_at_most_half_a_second(tmp_path: Path, app_h
     recovered = subprocess.run([sys.executable, "-m", "desktop", "recover", "--json"],
                                cwd=ROOT, capture_output=True, text=True, check=True).stdout
     text = json.loads(recovered.splitlines()[0])["text"]
-    assert text.lower().startswith("printing, in the only sense")
+    assert re.sub(r"[^a-z ]", "", text.lower()).split()[:4] == ["printing", "in", "the", "only"]
     with wave.open(record["recording"], "rb") as w:  # the header is repaired
         assert w.getnframes() / w.getframerate() == pytest.approx(record["duration"], abs=0.01)
     again = subprocess.run([sys.executable, "-m", "desktop", "recover", "--list", "--json"],

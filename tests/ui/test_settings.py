@@ -60,10 +60,14 @@ def test_pull_a_model_with_progress(make_app, qtbot: QtBot, fake_ollama) -> None
     app = make_app()
     dialog = open_dialog(app, qtbot)
     dialog.ollama_model.setCurrentText("gemma3:1b")
-    with qtbot.wait_signal(dialog._pull_progress.changed, timeout=10_000):
-        dialog.pull_button.click()
+    # A recorder, not wait_signal: the progress signal keeps firing after the first one,
+    # and a SignalBlocker left connected to it breaks a later test's event loop.
+    seen: list[tuple[int, int, str]] = []
+    dialog._pull_progress.changed.connect(lambda *args: seen.append(args))
+    dialog.pull_button.click()
     qtbot.wait_until(lambda: "gemma3:1b" in fake_ollama.models, timeout=10_000)
     qtbot.wait_until(lambda: dialog.pull_button.isEnabled(), timeout=10_000)
+    assert any(done == total > 0 for done, total, _status in seen)
 
 
 def test_hotkey_that_cannot_be_registered_is_explained(make_app, qtbot: QtBot) -> None:
