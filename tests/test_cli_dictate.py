@@ -1,8 +1,8 @@
 """`dictara dictate` on the real audio stack, and recovery after a SIGKILL mid-dictation."""
 
 import json
-import re
 import os
+import re
 import signal
 import subprocess
 import sys
