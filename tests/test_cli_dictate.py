@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED_SPEECH
+from tests.conftest import DATA_DIR
 from tests.wer import wer
 
-CLIP = SHARED_SPEECH / "en-read" / "LJ001-0001.wav"
+CLIP = DATA_DIR / "LJ001-0001.wav"
 REFERENCE = ("Printing, in the only sense with which we are at present concerned, differs from "
              "most if not from all the arts and crafts represented in the Exhibition")
 ROOT = Path(__file__).resolve().parents[1]
