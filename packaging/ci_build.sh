@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1
 out=build/ci-package
-max_unpacked_mb=${DICTARA_MAX_UNPACKED_MB:-450}
+max_unpacked_mb=${DICTARA_MAX_UNPACKED_MB:-460}
 max_tarball_mb=${DICTARA_MAX_TARBALL_MB:-200}
 started=$SECONDS
 rm -rf "$out" && mkdir -p "$out"
