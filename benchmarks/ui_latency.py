@@ -9,6 +9,11 @@ loopback Ollama stand-in:
 * resident memory when idle with tiny.en loaded (target <= 300 MB).
 
     QT_QPA_PLATFORM=offscreen python benchmarks/ui_latency.py [--seconds 60] [--repeat 3]
+
+To find what blocks the loop, ``--stall-log FILE`` writes every stall over 20 ms with its
+``time.monotonic()`` start and end, the thread names, and a 100 ms busy marker to align a
+``py-spy record --gil -t -f chrometrace`` trace with; ``--no-file`` / ``--no-dictation``
+run one workload alone.
 """
 
 import argparse
@@ -17,13 +22,18 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 PROBE_MS = 5
+LOGGED_STALL_MS = 20
+MARKER_SECONDS = 0.1
 SPEECH = ROOT.parent / "shared" / "data" / "speech"
 CLIPS = sorted(ROOT.glob("tests/data/*.wav")) + sorted(ROOT.glob("tests/data/*.flac"))
 
@@ -86,9 +96,26 @@ def startup(fake_url: str) -> dict[str, float]:
     return dict(json.loads(out.strip().splitlines()[-1]))
 
 
-def stalls(seconds: float, fake_url: str, file: Path) -> dict[str, float]:
-    """Dictate ``seconds`` of speech while ``file`` is transcribed; return the worst stall."""
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+@dataclass
+class Workload:
+    """What runs while the probe measures.
+
+    Attributes:
+        seconds: how long the run (and the dictation) lasts.
+        dictate: whether to dictate.
+        file: the file transcribed meanwhile, or None.
+        stall_log: where to write the stall log (see the module docstring), or None.
+    """
+
+    seconds: float
+    dictate: bool
+    file: Path | None
+    stall_log: Path | None
+
+
+def stalls(work: Workload, fake_url: str) -> dict[str, object]:
+    """Dictate while a file is transcribed; return the worst stall of the event loop."""
+    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from desktop.app import DictaraApp
@@ -99,42 +126,77 @@ def stalls(seconds: float, fake_url: str, file: Path) -> dict[str, float]:
     home = Path(tempfile.mkdtemp(prefix="dictara-bench-"))
     os.environ["DICTARA_HOME"] = str(home)
     _write_settings(home, fake_url)
-    app = DictaraApp(qapp, AppPaths.default(), sounddevice=FakeSoundDevice(speech(seconds)))
+    mic: Any = FakeSoundDevice(speech(work.seconds))  # type: ignore[arg-type]
+    app = DictaraApp(cast(QApplication, qapp), AppPaths.default(), sounddevice=mic)
     app.show()
     _wait(app.controller.model_ready)
-    gaps: list[float] = []
-    worst: list[tuple[float, float]] = []
-    clock = QElapsedTimer()
-    clock.start()
-    last = [clock.elapsed()]
-
-    def probe() -> None:
-        now = clock.elapsed()
-        gaps.append(now - last[0] - PROBE_MS)
-        if gaps[-1] > 50:
-            worst.append((round(now / 1000, 2), gaps[-1]))
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(PROBE_MS)
-    timer.timeout.connect(probe)
-    timer.start()
-    app.window.add_files([file])
-    app.window.dictation.record_button.click()
+    marker = _trace_marker()
+    probe = _Probe()
+    if work.file is not None:
+        app.window.add_files([work.file])
+    if work.dictate:
+        app.window.dictation.record_button.click()
     loop = QEventLoop()
-    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    QTimer.singleShot(int(work.seconds * 1000), loop.quit)
     loop.exec()
-    app.window.dictation.record_button.click()
-    _wait(app.controller.cleanup_done)
-    timer.stop()
+    if work.dictate:
+        app.window.dictation.record_button.click()
+        _wait(app.controller.cleanup_done)
+    probe.stop()
+    gaps = [gap for _at, gap in probe.gaps]
     rows = app.window.files.rows()
-    result = {"max_stall_ms": max(gaps), "p99_stall_ms": sorted(gaps)[int(len(gaps) * 0.99)],
-              "file_state": rows[0].state if rows else "none",
-              "dictation_words": len(app.window.compare.raw.plain.split()),
-              "stalls_over_50ms": worst}
+    result: dict[str, object] = {
+        "max_stall_ms": max(gaps), "p99_stall_ms": sorted(gaps)[int(len(gaps) * 0.99)],
+        "file_state": rows[0].state if rows else "none",
+        "dictation_words": len(app.window.compare.raw.plain.split()),
+        "stalls_over_50ms": [(round(at - probe.started, 2), round(gap))
+                             for at, gap in probe.gaps if gap > 50]}
+    if work.stall_log is not None:
+        work.stall_log.write_text(json.dumps({
+            "marker": marker, "probe_started": probe.started,
+            "stalls": [(at - gap / 1000, at, gap) for at, gap in probe.gaps
+                       if gap > LOGGED_STALL_MS],
+            "pid": os.getpid(),
+            "threads": {t.ident: t.name for t in threading.enumerate()},
+            "native_threads": {t.native_id: t.name for t in threading.enumerate()}}, indent=1))
     app.window.close()
     app.shutdown()
-    return result  # type: ignore[return-value]
+    return result
+
+
+class _Probe:
+    """A PROBE_MS timer that records how late each tick came. GUI thread only.
+
+    Attributes:
+        started: ``time.monotonic()`` of the first tick.
+        gaps: ``(time.monotonic() of the tick, ms beyond PROBE_MS)`` per tick.
+    """
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.started = self._last = time.monotonic()
+        self.gaps: list[tuple[float, float]] = []
+        self._timer = QTimer()
+        self._timer.setInterval(PROBE_MS)
+        self._timer.timeout.connect(self._on_timeout)
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def _on_timeout(self) -> None:
+        now = time.monotonic()
+        self.gaps.append((now, (now - self._last) * 1000 - PROBE_MS))
+        self._last = now
+
+
+def _trace_marker() -> float:
+    """Spin MARKER_SECONDS holding the GIL, so a py-spy trace can be aligned; return start."""
+    start = time.monotonic()
+    while time.monotonic() - start < MARKER_SECONDS:
+        pass
+    return start
 
 
 def _wait(signal: object, timeout_ms: int = 300_000) -> None:
@@ -159,8 +221,17 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1, help="runs; the minimum is reported")
     parser.add_argument("--file", type=Path, default=SPEECH / "long",
                         help="file (or folder: its first file) transcribed meanwhile")
+    parser.add_argument("--no-file", action="store_true", help="dictate only")
+    parser.add_argument("--no-dictation", action="store_true", help="transcribe the file only")
+    parser.add_argument("--no-startup", action="store_true", help="skip the start-up runs")
+    parser.add_argument("--switch-interval", type=float, metavar="S",
+                        help="sys.setswitchinterval() for the run (default 0.005)")
+    parser.add_argument("--stall-log", type=Path, metavar="FILE",
+                        help="write the stalls over 20 ms and a py-spy alignment marker")
     parser.add_argument("--child", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.switch_interval:
+        sys.setswitchinterval(args.switch_interval)
     if args.child:
         child_startup(args.child)
         return 0
@@ -170,17 +241,25 @@ def main() -> int:
     file = args.file
     if file.is_dir():
         file = sorted(p for p in file.iterdir() if p.suffix in (".wav", ".flac", ".mp3"))[0]
+    work = Workload(args.seconds, not args.no_dictation, None if args.no_file else file,
+                    args.stall_log)
     try:
-        starts = [startup(fake.url) for _ in range(args.repeat)]
-        runs = [stalls(args.seconds, fake.url, file) for _ in range(args.repeat)]
+        starts = [] if args.no_startup else [startup(fake.url) for _ in range(args.repeat)]
+        runs = [stalls(work, fake.url) for _ in range(args.repeat)]
     finally:
         fake.stop()
-    best = min(runs, key=lambda r: float(r["max_stall_ms"]))
-    print(f"file job: {file.name}; dictation {args.seconds:.0f} s; runs {args.repeat}")
+    best = min(runs, key=lambda r: float(r["max_stall_ms"]))  # type: ignore[arg-type]
+    print(f"file job: {work.file.name if work.file else 'none'}; dictation "
+          f"{args.seconds if work.dictate else 0:.0f} s; runs {args.repeat}")
+    print("longest stall per run (ms): "
+          + ", ".join(f"{r['max_stall_ms']:.0f}" for r in runs))
     print(f"longest event-loop stall: {best['max_stall_ms']:.0f} ms "
           f"(p99 {best['p99_stall_ms']:.0f} ms; target <= 50 ms); file {best['file_state']}, "
           f"{best['dictation_words']} words dictated")
     print(f"stalls over 50 ms (s since start, ms): {best['stalls_over_50ms']}")
+    if not starts:
+        sys.stdout.flush()
+        os._exit(0)
     print(f"launch to window shown:   {min(s['shown_ms'] for s in starts):.0f} ms "
           "(target <= 1500 ms)")
     print(f"launch to ready:          {min(s['ready_ms'] for s in starts):.0f} ms")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 from faster_whisper import WhisperModel
-from faster_whisper.vad import VadOptions, get_speech_timestamps
+from faster_whisper.vad import VadOptions, get_speech_timestamps, get_vad_model
 
 from desktop.engine import models
 from desktop.engine.decode import SAMPLE_RATE, AudioArray, AudioFile
@@ -96,6 +96,20 @@ class Transcriber:
             if self._model is None:
                 self._model = models.load(self.ref, self._options)
             return self._model
+
+    def load(self) -> WhisperModel:
+        """Load the model and the Silero VAD model, so no transcription pays for them.
+
+        Importing onnxruntime for the VAD holds the GIL for 25-185 ms (its extension
+        module's initialisation); done here, it happens while the model loads instead of
+        when the first dictation or file starts.
+
+        Raises:
+            models.BrokenModelError: the model cannot be loaded.
+        """
+        model = self.model()
+        get_vad_model()
+        return model
 
     @contextlib.contextmanager
     def live_priority(self) -> Iterator[None]:

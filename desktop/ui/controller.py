@@ -17,7 +17,13 @@ from desktop.engine.transcriber import Transcriber
 from desktop.engine.transcript import Segment, Transcript
 from desktop.options import session_options
 from desktop.ui.services import Services
-from desktop.ui.workers import CleanupWorker, SessionWorker, describe_error
+from desktop.ui.workers import (
+    COMPUTE_NICE,
+    CleanupWorker,
+    SessionWorker,
+    call_at_lower_priority,
+    describe_error,
+)
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +126,11 @@ class Controller(QObject):
             self.model_failed.emit(describe_error(e))
             return
         self.model_loading.emit(transcriber.ref.name)
-        self.services.runner.submit(transcriber.model, self._on_model_loaded)
+        # CTranslate2 starts its compute threads while loading; loading on a low-priority
+        # thread makes them inherit that priority, so the GUI thread gets a CPU first.
+        self.services.runner.submit(
+            lambda: call_at_lower_priority(transcriber.load, COMPUTE_NICE),
+            self._on_model_loaded)
 
     def start_recording(self) -> bool:
         """Start a dictation if the model is ready. Returns whether it is starting."""
