@@ -267,6 +267,33 @@ class Capture:
         raise DeviceFailedError(self.device.name, reasons[0] if reasons else "no usable rate")
 
 
+def prime(options: CaptureOptions, sd: ModuleType | None = None,
+          timeout: float = 3.0) -> float | None:
+    """Open the input once and wait for its first block, then close it. Any thread.
+
+    The first stream a process opens through ALSA's pulse plugin delivered its first
+    block 0.3-1.9 s late on the bench, and later ones within 35 ms (docs/live.md): an app
+    that primes the device once at start-up does not lose its user's first words.
+
+    Returns:
+        Milliseconds to the first block, or None if none came within ``timeout``.
+
+    Raises:
+        Error: there is no usable microphone.
+    """
+    capture = Capture(options, sd)
+    capture.start()
+    deadline = time.monotonic() + timeout
+    try:
+        while capture.first_block_ms is None and time.monotonic() < deadline:
+            capture.read(timeout=0.05)
+    except DeviceLostError:
+        pass  # no block in time: the caller learns it from the None
+    finally:
+        capture.stop()
+    return capture.first_block_ms
+
+
 def _db(value: float) -> float:
     return max(SILENCE_DB, 20 * math.log10(value)) if value > 0 else SILENCE_DB
 

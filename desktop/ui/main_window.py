@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
         c.model_ready.connect(self._on_controller_model_ready)
         c.model_failed.connect(self._on_controller_model_failed)
         c.recording_started.connect(self._on_controller_recording_started)
+        c.recording_listening.connect(self._on_controller_recording_listening)
         c.recording_stopped.connect(self._on_controller_recording_stopped)
         c.document_changed.connect(self._on_controller_document_changed)
         c.cleanup_text.connect(self.compare.show_cleaning)
@@ -268,6 +269,10 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_controller_recording_started(self) -> None:
         self.dictation.set_state(dp.State.RECORDING)
+        self.status.show_text("Opening the microphone…")
+
+    @Slot()
+    def _on_controller_recording_listening(self) -> None:
         self.status.show_text("Listening…")
 
     @Slot()

@@ -26,6 +26,7 @@ from desktop.engine.session import (
     Failed,
     Finished,
     Level,
+    Listening,
     Session,
     SessionOptions,
 )
@@ -167,6 +168,7 @@ class SessionWorker(QObject):
 
     Signals:
         started(): the microphone is open and recording.
+        listening(): audio is flowing: every word from now on is recorded.
         level_changed(float): input RMS level in dBFS.
         partial_changed(str): the volatile words since the last commit.
         committed(str, float, float): final text of a span, its start and end seconds.
@@ -177,6 +179,7 @@ class SessionWorker(QObject):
     """
 
     started = Signal()
+    listening = Signal()
     level_changed = Signal(float)
     partial_changed = Signal(str)
     committed = Signal(str, float, float)
@@ -191,6 +194,7 @@ class SessionWorker(QObject):
         self._session: Session | None = None
         self._starting = False
         self._stop_requested = False
+        self._cancel_requested = False
 
     @property
     def active(self) -> bool:
@@ -227,16 +231,23 @@ class SessionWorker(QObject):
             self._stop_requested = True
 
     def cancel(self) -> None:
-        """Stop without a final text (shutdown). GUI thread only."""
+        """Stop without a final text (Esc, shutdown); ``ended`` follows. GUI thread only."""
         if self._session is not None:
             self._session.cancel()
-            self._session = None
+        elif self._starting:
+            self._cancel_requested = True
 
     @Slot(object, object)
     def _on_start_done(self, session: object, error: BaseException | None) -> None:
         self._starting = False
         if error is not None or not isinstance(session, Session):
+            self._cancel_requested = False
             self.failed.emit(describe_error(error or RuntimeError("no session")))
+            self.ended.emit()
+            return
+        if self._cancel_requested:
+            self._cancel_requested = self._stop_requested = False
+            session.cancel()
             self.ended.emit()
             return
         self._session = session
@@ -255,6 +266,8 @@ class SessionWorker(QObject):
         """Runs on the session's worker threads; only emits."""
         if isinstance(event, Level):
             self.level_changed.emit(event.rms_db)
+        elif isinstance(event, Listening):
+            self.listening.emit()
         elif isinstance(event, Partial):
             self.partial_changed.emit(event.text)
         elif isinstance(event, Committed):

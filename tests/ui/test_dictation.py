@@ -119,3 +119,25 @@ def _x_clipboard(qtbot: QtBot) -> str | None:
     qtbot.wait_until(lambda: proc.poll() is not None, timeout=5000)
     assert proc.stdout is not None
     return proc.stdout.read()
+
+
+def test_listening_is_said_only_once_audio_flows(make_app, qtbot: QtBot, data_dir: Path
+                                                 ) -> None:
+    app = make_app(sd=FakeSoundDevice(read_clip(data_dir / CLIP), speed=2))
+    qtbot.wait_until(lambda: app.controller.ready, timeout=30_000)
+    with qtbot.wait_signal(app.controller.recording_listening, timeout=10_000):
+        app.controller.start_recording()
+    assert app.window.status.currentMessage() == "Listening…"
+    with qtbot.wait_signal(app.controller.recording_stopped, timeout=60_000):
+        app.controller.stop_recording()
+
+
+def test_cancel_while_the_microphone_opens_ends_the_session(make_app, qtbot: QtBot,
+                                                           data_dir: Path) -> None:
+    app = make_app(sd=FakeSoundDevice(read_clip(data_dir / CLIP), speed=2))
+    qtbot.wait_until(lambda: app.controller.ready, timeout=30_000)
+    with qtbot.wait_signal(app.controller.session.ended, timeout=10_000):
+        assert app.controller.start_recording()
+        app.controller.session.cancel()
+    assert not app.controller.session.active
+    qtbot.wait_until(lambda: not app.controller.recording, timeout=5_000)
