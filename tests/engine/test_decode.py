@@ -88,5 +88,7 @@ def test_three_hour_file_streams_in_bounded_memory(tmp_path: Path) -> None:
     seconds, longest, max_rss_kb = float(out[0]), int(out[1]), int(out[2])
     assert seconds == pytest.approx(3 * 3600, abs=1)
     assert longest <= 31 * 16000
-    # The whole file as float32 would be 691 MB; streaming keeps the process small.
-    assert max_rss_kb < 250_000, f"peak RSS {max_rss_kb} kB"
+    # The whole file as float32 would be 691 MB (twice that while faster-whisper's
+    # decode_audio concatenates); streaming keeps the process at the size of its libraries
+    # plus one chunk: 200-260 MB measured, most of it PyAV's and numpy's code.
+    assert max_rss_kb < 350_000, f"peak RSS {max_rss_kb} kB"
