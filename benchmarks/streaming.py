@@ -38,6 +38,13 @@ from desktop.engine.transcriber import TranscribeOptions, Transcriber
 
 BLOCK_SECONDS = 0.02
 normalise = EnglishTextNormalizer()
+verbose = False
+
+
+def log(message: str) -> None:
+    """Print details (what was decoded at the stop, both texts) to stderr with --verbose."""
+    if verbose:
+        print(message, file=sys.stderr, flush=True)
 
 
 def load(path: Path) -> AudioArray:
@@ -65,8 +72,8 @@ def words(text: str) -> list[str]:
 
 
 def replay(transcriber: Transcriber, audio: AudioArray, options: StreamingOptions
-           ) -> tuple[str, float, list[tuple[float, str]], int]:
-    """Feed ``audio`` in real time; return final text, stop→final ms, screen texts, commits."""
+           ) -> tuple[str, float, list[tuple[float, str]], StreamingSession]:
+    """Feed ``audio`` in real time; return final text, stop→final ms, screen texts, session."""
     shown: list[tuple[float, str]] = []
     committed: list[str] = []
     start = time.monotonic()
@@ -85,8 +92,11 @@ def replay(transcriber: Transcriber, audio: AudioArray, options: StreamingOption
         time.sleep(max(0.0, start + (i + step) / SAMPLE_RATE - time.monotonic()))
         session.feed(audio[i : i + step])
     last_block = time.monotonic()
+    decoded = len(session.decodes)
     text = session.finish()
-    return text, (time.monotonic() - last_block) * 1000, shown, len(session.committed)
+    stop_ms = (time.monotonic() - last_block) * 1000
+    log(f"stop {stop_ms:.0f} ms; decodes after the last block: {session.decodes[decoded:]}")
+    return text, stop_ms, shown, session
 
 
 def word_ends(transcriber: Transcriber, audio: AudioArray, options: TranscribeOptions
@@ -116,13 +126,16 @@ def run_one(transcriber: Transcriber, name: str, audio: AudioArray, ref: str | N
     one_shot = " ".join(s.text for s in transcriber.transcribe_audio(audio, options.transcribe))
     one_shot_ms = (time.monotonic() - began) * 1000
     ends = word_ends(transcriber, audio, options.transcribe)
-    text, stop_ms, shown, commits = replay(transcriber, audio, options)
+    text, stop_ms, shown, session = replay(transcriber, audio, options)
+    log(f"one-shot: {one_shot}\nstreamed: {text}\n"
+        f"commits at {[round(c.end, 1) for c in session.committed]}")
     return {
         "file": name, "duration": round(len(audio) / SAMPLE_RATE, 2),
         "stop_to_final_ms": round(stop_ms, 1), "one_shot_ms": round(one_shot_ms, 1),
         "ratio": round(stop_ms / one_shot_ms, 3),
         "wer_streamed": wer(ref, text), "wer_one_shot": wer(ref, one_shot),
-        "partial_delay_median_s": partial_delay(ends, shown), "committed_segments": commits,
+        "partial_delay_median_s": partial_delay(ends, shown),
+        "committed_segments": len(session.committed),
         "text": text,
     }
 
@@ -147,11 +160,23 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--commit-silence", type=float, default=StreamingOptions.commit_silence)
     parser.add_argument("--max-span", type=float, default=StreamingOptions.max_span)
+    parser.add_argument("--spec-silence", type=float, default=StreamingOptions.spec_silence)
+    parser.add_argument("--eager-span", type=float, default=StreamingOptions.eager_span)
+    parser.add_argument("--partial-interval", type=float,
+                        default=StreamingOptions.partial_interval)
+    parser.add_argument("--agreement", action=argparse.BooleanOptionalAction,
+                        default=StreamingOptions.agreement)
     parser.add_argument("--language", default="en")
+    parser.add_argument("--verbose", action="store_true", help="details on stderr")
     args = parser.parse_args()
+    global verbose
+    verbose = args.verbose
     transcriber = Transcriber(models.bundled_model(), models.ModelOptions(compute_type="int8"))
     options = StreamingOptions(TranscribeOptions(language=args.language),
-                               commit_silence=args.commit_silence, max_span=args.max_span)
+                               commit_silence=args.commit_silence, max_span=args.max_span,
+                               spec_silence=args.spec_silence, eager_span=args.eager_span,
+                               agreement=args.agreement,
+                               partial_interval=args.partial_interval)
     transcriber.transcribe_audio(load(args.files[0])[:SAMPLE_RATE * 3], options.transcribe)
     items = [(f.name, load(f), reference(f)) for f in args.files]
     if args.concat:

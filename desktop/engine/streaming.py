@@ -1,18 +1,25 @@
 """Streaming transcription: words while you speak, the final text the moment you stop.
 
 Audio is fed in blocks. A streaming Silero VAD (:mod:`desktop.engine.vad`) splits it into
-spans at pauses. When a pause reaches ``commit_silence``, the span before it is decoded
-once at final quality (the file path's options, beam 5, the committed text so far as the
-prompt) and committed: that text never changes. A span that runs past ``max_span``
-without such a pause is cut at its longest internal pause. While a span is open, a cheaper
-decode (beam 1) of the whole open span gives the volatile partial text, at most every
-``partial_interval``. At :meth:`StreamingSession.finish` only the uncommitted tail is left
-to decode. Spans with less than ``min_speech`` of speech are never decoded, so silence,
-breaths and keyboard noise produce no text.
+spans. As soon as a pause reaches ``spec_silence`` (a breath between phrases), the open
+span up to that pause is decoded in advance at final quality (the file path's options,
+beam 5, the committed text so far as the prompt) and the result is kept. If the pause
+reaches ``commit_silence``, or the span is already ``eager_span`` long, that text is
+committed: it never changes, and the next span starts at the pause. While a span is open,
+a cheaper decode (beam 1) of the whole open span gives the volatile partial text, at most
+every ``partial_interval``; when two partials in a row agree on a Whisper segment that is
+followed by another (LocalAgreement-2), the span is cut at that segment's end and the part
+before it is committed, so people who rarely pause still get commits. A span that runs
+past ``max_span`` anyway is cut at its longest internal pause. At
+:meth:`StreamingSession.finish` only the uncommitted tail is left; when the speaker paused
+before stopping, its advance decode is already done and the stop costs no decode. Spans
+with less than ``min_speech`` of speech are never decoded, so silence, breaths and
+keyboard noise produce no text.
 """
 
 import dataclasses
 import logging
+import re
 import threading
 import time
 from collections import deque
@@ -23,10 +30,13 @@ import numpy as np
 
 from desktop.engine.decode import SAMPLE_RATE, AudioArray
 from desktop.engine.transcriber import PROMPT_CHARS, TranscribeOptions, Transcriber
-from desktop.engine.transcript import join_text
+from desktop.engine.transcript import Segment, join_text
 from desktop.engine.vad import FRAME, StreamingVad
 
 log = logging.getLogger(__name__)
+
+# How far from a segment boundary Whisper gave to look for the quietest VAD frame to cut at.
+SNAP_SECONDS = 0.3
 
 
 @dataclass(frozen=True)
@@ -35,7 +45,12 @@ class StreamingOptions:
 
     Attributes:
         transcribe: final-quality decoding options (the same as for files).
+        spec_silence: seconds of pause after which the open span is decoded in advance.
         commit_silence: seconds of pause that close and commit a span.
+        eager_span: a span at least this many seconds long is committed at a
+            ``spec_silence`` pause already, or where two partials in a row agree on
+            the segments before it (keeps the tail decoded at stop short).
+        agreement: commit at segment ends two partials agree on (LocalAgreement-2).
         max_span: longest uncommitted span in seconds before a forced cut.
         partial_interval: least seconds between two partial decodes.
         partial_beam_size: beam width of partial decodes.
@@ -44,7 +59,10 @@ class StreamingOptions:
     """
 
     transcribe: TranscribeOptions = field(default_factory=TranscribeOptions)
+    spec_silence: float = 0.2
     commit_silence: float = 0.5
+    eager_span: float = 4.0
+    agreement: bool = True
     max_span: float = 22.0
     partial_interval: float = 1.0
     partial_beam_size: int = 1
@@ -83,9 +101,10 @@ StreamEvent = Partial | Committed
 
 @dataclass(frozen=True)
 class _Job:
-    kind: str  # "commit", "partial" or "tail"
+    kind: str  # "commit", "advance" (final quality, kept), "partial" or "tail"
     start: int  # samples from the beginning of the recording
     end: int
+    rest: str = ""  # partial text after ``end``, shown once the span is committed
 
 
 class StreamingSession:
@@ -97,6 +116,8 @@ class StreamingSession:
 
     Attributes:
         committed: the committed spans so far.
+        decodes: (kind, audio seconds, milliseconds) of every decode so far, for
+            diagnostics; appended by the decoder thread.
     """
 
     def __init__(
@@ -118,8 +139,13 @@ class StreamingSession:
         self._finishing = self._done = self._cancelled = self._heard = False
         self._partial_upto = 0
         self._next_partial = 0.0
+        # The latest pause worth an advance decode, and the last advance decode's result.
+        self._pause: tuple[int, int] | None = None
+        self._advance: tuple[int, int, str] | None = None
+        self._last_partial: tuple[int, list[Segment]] | None = None
         self._error: BaseException | None = None
         self.committed: list[Committed] = []
+        self.decodes: list[tuple[str, float, float]] = []
         self._thread = threading.Thread(target=self._run, name="streaming-decoder", daemon=True)
 
     @property
@@ -133,7 +159,7 @@ class StreamingSession:
         with self._cond:
             if not self._heard:
                 return None
-            return (len(self._vad.flags) * FRAME - self._speech_end) / SAMPLE_RATE
+            return (self._now() - self._speech_end) / SAMPLE_RATE
 
     def start(self) -> None:
         """Start the decoder thread (and load the model there if needed)."""
@@ -176,21 +202,36 @@ class StreamingSession:
                 if self._speech_start is None:
                     self._speech_start = i * FRAME
                 self._speech_end = (i + 1) * FRAME
-        now = len(flags) * FRAME
-        pad = int(self._options.pad * SAMPLE_RATE)
+        now = self._now()
         if self._speech_start is None:
             # Nothing said yet in this span: let it slide, keeping a little lead-in.
-            self._span_start = max(self._span_start, now - pad)
-        elif not self._speaking() and now - self._speech_end >= self._samples("commit_silence"):
-            self._cut(self._speech_end + min(pad, (now - self._speech_end) // 2))
+            self._span_start = max(self._span_start, now - self._samples("pad"))
+        elif self._paused("commit_silence"):
+            self._cut(self._pause_cut())
+        elif self._paused("spec_silence"):
+            # Kept after speech resumes: a busy decoder still decodes up to this pause.
+            self._pause = (self._span_start, self._pause_cut())
         elif now - self._span_start >= self._samples("max_span"):
             self._cut(self._longest_pause(now))
 
-    def _cut(self, at: int) -> None:
-        self._commits.append(_Job("commit", self._span_start, at))
+    def _cut(self, at: int, rest: str = "") -> None:
+        self._commits.append(_Job("commit", self._span_start, at, rest))
         self._span_start = at
         self._speech_start = at if self._speech_end > at else None
         self._partial_upto = at
+
+    def _pause_cut(self) -> int:
+        """Where a span ends at the current pause: a little after the last speech.
+
+        The same point for every use during one pause, so an advance decode can be reused.
+        """
+        pad = min(self._samples("pad"), self._samples("spec_silence") // 2)
+        return min(self._speech_end + pad, self._now())
+
+    def _paused(self, name: str) -> bool:
+        """Whether the open span has speech and has been quiet for option ``name``."""
+        return (self._speech_start is not None and not self._speaking()
+                and self._now() - self._speech_end >= self._samples(name))
 
     def _longest_pause(self, now: int) -> int:
         """Return the middle of the longest pause in the open span (or ``now``)."""
@@ -223,7 +264,7 @@ class StreamingSession:
                 if self._finishing:
                     self._done = True
                     return self._tail_job()
-                job = self._partial_job()
+                job = self._advance_job() or self._partial_job()
                 if job is not None:
                     return job
                 self._cond.wait()
@@ -232,64 +273,141 @@ class StreamingSession:
         if self._speech_start is None:
             return None
         end = self._audio.end
-        if not self._speaking():
-            end = min(end, self._speech_end + int(self._options.pad * SAMPLE_RATE))
+        if self._paused("spec_silence"):
+            end = self._pause_cut()
+        elif not self._speaking():
+            end = min(end, self._speech_end + self._samples("pad"))
         return _Job("tail", self._span_start, end)
 
+    def _advance_job(self) -> _Job | None:
+        span, self._pause = self._pause, None
+        if span is None or span[0] != self._span_start:
+            return None
+        if self._advance is not None and self._advance[:2] == span:
+            return None
+        return _Job("advance", *span)
+
     def _partial_job(self) -> _Job | None:
-        now = len(self._vad.flags) * FRAME
+        now = self._now()
         if self._speech_start is None or now - self._partial_upto < FRAME * 8:
             return None
-        if time.monotonic() < self._next_partial:
-            return None
+        if self._paused("spec_silence") or time.monotonic() < self._next_partial:
+            return None  # in a pause the advance decode gives the partial text
         return _Job("partial", self._span_start, now)
 
     def _do(self, job: _Job) -> None:
         with self._cond:
+            cached = self._advance
             audio = self._audio.copy(job.start, job.end)
             speech = sum(self._vad.flags[job.start // FRAME : job.end // FRAME]) * FRAME
             prompt = self._prompt()
-        text = ""
         began = time.monotonic()
-        if speech >= self._samples("min_speech"):
-            text = self._decode(audio, prompt, partial=job.kind == "partial")
+        segments: list[Segment] = []
+        if job.kind != "partial" and cached is not None and cached[:2] == (job.start, job.end):
+            segments = [Segment(0.0, 0.0, cached[2])]
+        elif speech >= self._samples("min_speech"):
+            segments = self._decode(audio, prompt, partial=job.kind == "partial")
+            self.decodes.append((job.kind, len(audio) / SAMPLE_RATE,
+                                 (time.monotonic() - began) * 1000))
+        text = join_text(s.text for s in segments)
         if job.kind == "partial":
-            self._partial_done(job, text, began)
-            return
+            self._partial_done(job, segments, began)
+        elif job.kind == "advance":
+            self._advance_done(job, text)
+        else:
+            self._commit(job, text)
+
+    def _commit(self, job: _Job, text: str) -> None:
         with self._cond:
             self._audio.drop_before(job.end)
+            self._advance = None
             if text:
                 self.committed.append(Committed(text, job.start / SAMPLE_RATE,
                                                 job.end / SAMPLE_RATE))
         if text:
             self._on_event(self.committed[-1])
-        self._on_event(Partial(""))
+        self._on_event(Partial(job.rest))
 
-    def _partial_done(self, job: _Job, text: str, began: float) -> None:
+    def _advance_done(self, job: _Job, text: str) -> None:
+        with self._cond:
+            self._advance = (job.start, job.end, text)
+            current = job.start == self._span_start and not self._commits
+            if current and job.end - job.start >= self._samples("eager_span"):
+                self._cut(job.end)  # committed next, from the text just decoded
+                current = False
+        if current:
+            self._on_event(Partial(text))
+
+    def _partial_done(self, job: _Job, segments: list[Segment], began: float) -> None:
         took = time.monotonic() - began
         with self._cond:
             current = job.start == self._span_start and not self._commits
             self._partial_upto = job.end
             # Keep the decoder idle at least half the time, so a stop rarely waits.
             self._next_partial = began + max(self._options.partial_interval, 2 * took)
+            if current and self._options.agreement:
+                self._commit_agreed(job, segments)
         if current:
-            self._on_event(Partial(text))
+            self._on_event(Partial(join_text(s.text for s in segments)))
 
-    def _decode(self, audio: AudioArray, prompt: str | None, partial: bool) -> str:
-        options = dataclasses.replace(self._options.transcribe, initial_prompt=prompt)
+    def _commit_agreed(self, job: _Job, segments: list[Segment]) -> None:
+        """Cut the open span after the segments this partial and the last one agree on.
+
+        LocalAgreement-2 (Macháček et al., "Turning Whisper into Real-Time Transcription
+        System", 2023) at segment granularity: a segment two decodes of a growing span
+        agree on, and that is followed by another, is complete. Its end (snapped to the
+        quietest VAD frame near it) is cut and re-decoded at final quality.
+        """
+        previous, self._last_partial = self._last_partial, (job.start, segments)
+        if previous is None or previous[0] != job.start:
+            return
+        agreed = 0
+        for a, b in zip(previous[1][:-1], segments[:-1], strict=False):
+            if _words(a.text) != _words(b.text):
+                break
+            agreed += 1
+        for i in range(agreed, 0, -1):
+            gap = (segments[i - 1].end + segments[i].start) / 2
+            at = self._quietest(job.start + int(gap * SAMPLE_RATE))
+            if self._samples("eager_span") <= at - job.start and at < job.end:
+                self._cut(at, join_text(s.text for s in segments[i:]))
+                return
+
+    def _quietest(self, near: int) -> int:
+        """Return the middle of the frame with the least speech probability near ``near``."""
+        reach = int(SNAP_SECONDS * SAMPLE_RATE) // FRAME
+        first = max(self._span_start // FRAME + 1, near // FRAME - reach)
+        probs = self._vad.probs[first : near // FRAME + reach + 1]
+        if not probs:
+            return near
+        return (first + int(np.argmin(probs))) * FRAME + FRAME // 2
+
+    def _decode(self, audio: AudioArray, prompt: str | None, partial: bool) -> list[Segment]:
+        # Spans are already cut by the streaming VAD: running Silero again inside
+        # transcribe() would only cost time. Final decodes need no timestamps; partials
+        # keep them for the agreement between two partials.
+        options = dataclasses.replace(self._options.transcribe, initial_prompt=prompt, vad=False,
+                                      without_timestamps=not partial)
         if partial:
             options = dataclasses.replace(options, beam_size=self._options.partial_beam_size)
-        return join_text(s.text for s in self._transcriber.transcribe_audio(audio, options))
+        return self._transcriber.transcribe_audio(audio, options)
 
     def _prompt(self) -> str | None:
         text = self.text or self._options.transcribe.initial_prompt or ""
         return text[-PROMPT_CHARS:] or None
+
+    def _now(self) -> int:
+        return len(self._vad.flags) * FRAME
 
     def _speaking(self) -> bool:
         return bool(self._vad.flags) and self._vad.flags[-1]
 
     def _samples(self, name: str) -> int:
         return int(float(getattr(self._options, name)) * SAMPLE_RATE)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
 
 
 class _Buffer:

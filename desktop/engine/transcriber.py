@@ -55,12 +55,14 @@ class TranscribeOptions:
         beam_size: beam width (1 = greedy).
         vad: skip non-speech with Silero VAD.
         initial_prompt: text that conditions the first window.
+        without_timestamps: decode text tokens only (live spans whose times are unused).
     """
 
     language: str | None = None
     beam_size: int = 5
     vad: bool = True
     initial_prompt: str | None = None
+    without_timestamps: bool = False
 
 
 class Transcriber:
@@ -188,6 +190,7 @@ class Transcriber:
             beam_size=options.beam_size,
             vad_filter=options.vad,
             initial_prompt=options.initial_prompt,
+            without_timestamps=options.without_timestamps,
         )
         found = (Segment(s.start, s.end, s.text.strip()) for s in raw if s.text.strip())
         return found, info.language

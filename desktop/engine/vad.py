@@ -26,6 +26,7 @@ class StreamingVad:
 
     Attributes:
         flags: one bool per complete 32 ms frame so far (True = speech).
+        probs: the speech probability of each of those frames.
     """
 
     def __init__(self) -> None:
@@ -35,6 +36,7 @@ class StreamingVad:
         self._pending = np.zeros(0, dtype=np.float32)
         self._speaking = False
         self.flags: list[bool] = []
+        self.probs: list[float] = []
 
     def feed(self, audio: AudioArray) -> int:
         """Add 16 kHz mono audio and return how many new frames were classified."""
@@ -47,6 +49,7 @@ class StreamingVad:
         for prob in self._probabilities(rows):
             self._speaking = prob >= THRESHOLD or (self._speaking and prob >= NEG_THRESHOLD)
             self.flags.append(self._speaking)
+            self.probs.append(float(prob))
         return count
 
     def _probabilities(self, rows: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:

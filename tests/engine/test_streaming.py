@@ -1,4 +1,5 @@
-"""Streaming: VAD equivalence, commits at pauses, forced cuts, partials, no text from noise."""
+"""Streaming: VAD equivalence, commits at pauses and agreed segment ends, forced cuts,
+partials, stops that reuse an advance decode, no text from noise."""
 
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ from desktop.engine.streaming import (
     StreamingSession,
 )
 from desktop.engine.transcriber import TranscribeOptions, Transcriber
+from desktop.engine.transcript import Segment
 from desktop.engine.vad import FRAME, StreamingVad
 from tests.conftest import SHARED_SPEECH
 from tests.wer import wer
@@ -52,6 +54,18 @@ class CountingTranscriber(Transcriber):
     def transcribe_audio(self, audio, options):  # type: ignore[no-untyped-def]
         self.calls += 1
         return super().transcribe_audio(audio, options)
+
+
+class ScriptedTranscriber:
+    """Partials (beam 1) say "one." up to 3 s, then "two"; final decodes say "final"."""
+
+    def transcribe_audio(self, audio: np.ndarray, options: TranscribeOptions) -> list[Segment]:
+        seconds = len(audio) / 16000
+        if options.beam_size > 1:
+            return [Segment(0.0, seconds, "final")]
+        if seconds < 3.5:
+            return [Segment(0.0, seconds, "one")]
+        return [Segment(0.0, 3.0, "one."), Segment(3.0, seconds, "two")]
 
 
 def test_streaming_vad_matches_a_whole_recording_run() -> None:
@@ -109,3 +123,29 @@ def test_finishing_without_audio_gives_empty_text(transcriber: Transcriber,
                                                   seconds: float) -> None:
     text, events = stream(transcriber, np.zeros(int(seconds * 16000), dtype=np.float32))
     assert (text, events) == ("", [])
+
+
+def test_a_stop_after_a_short_pause_reuses_the_advance_decode(transcriber: Transcriber) -> None:
+    audio = np.concatenate([load(LJ / "LJ001-0002.wav"), np.zeros(6400, dtype=np.float32)])
+    session = StreamingSession(transcriber, OPTIONS, lambda event: None)
+    session.start()
+    session.feed(audio)
+    deadline = time.monotonic() + 60
+    while not [d for d in session.decodes if d[0] == "advance"] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    text = session.finish()
+    assert [d[0] for d in session.decodes] == ["advance"]
+    assert wer([SECOND], [text]) == 0
+
+
+def test_two_partials_that_agree_commit_the_segment_they_agree_on() -> None:
+    options = StreamingOptions(TranscribeOptions(language="en"), spec_silence=5.0,
+                               commit_silence=5.0, eager_span=2.0, partial_interval=0.1)
+    text, events = stream(ScriptedTranscriber(), load(LJ / "LJ001-0001.wav"),  # type: ignore[arg-type]
+                          options, speed=4.0)
+    commits = [e for e in events if isinstance(e, Committed)]
+    assert len(commits) >= 2 and commits[0].text == "final"
+    assert commits[0].end == pytest.approx(3.0, abs=0.35)
+    # The words after the cut stay on screen until the next partial.
+    assert events[events.index(commits[0]) + 1] == Partial("two")
+    assert text.startswith("final final")
