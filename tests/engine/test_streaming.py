@@ -19,10 +19,10 @@ from desktop.engine.streaming import (
 from desktop.engine.transcriber import TranscribeOptions, Transcriber
 from desktop.engine.transcript import Segment
 from desktop.engine.vad import FRAME, StreamingVad
-from tests.conftest import SHARED_SPEECH
+from tests.conftest import DATA_DIR
 from tests.wer import wer
 
-LJ = SHARED_SPEECH / "en-read"
+LJ = DATA_DIR
 FIRST = ("Printing, in the only sense with which we are at present concerned, differs from "
          "most if not from all the arts and crafts represented in the Exhibition")
 SECOND = "in being comparatively modern."
