@@ -4,11 +4,11 @@ import json
 import os
 import subprocess
 import sys
-import wave
 from pathlib import Path
 
 import pytest
 
+from tests.audio_files import silence
 from tests.conftest import reference
 from tests.fake_ollama import FakeOllama
 from tests.wer import wer
@@ -78,13 +78,8 @@ def test_truncated_file_prints_what_is_there_and_warns(data_dir: Path, tmp_path:
 
 
 def test_silence_is_empty_text_and_success(tmp_path: Path) -> None:
-    silence = tmp_path / "silence.wav"
-    with wave.open(str(silence), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(16000)
-        w.writeframes(b"\0\0" * 16000 * 5)
-    result = dictara("transcribe", str(silence), "--no-vad")
+    quiet = silence(tmp_path / "silence.wav", 5.0)
+    result = dictara("transcribe", str(quiet), "--no-vad")
     assert (result.returncode, result.stdout.strip()) == (0, "")
 
 

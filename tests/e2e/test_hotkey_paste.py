@@ -23,6 +23,7 @@ from desktop.config import Settings, SettingsFile
 from desktop.paths import AppPaths
 from tests.bench import PulseMic, require
 from tests.fake_ollama import FakeOllama, tidy, transcript
+from tests.platform.test_hotkeys import GRAB_CTRL_ALT_SPACE
 from tests.wer import wer
 
 pytestmark = pytest.mark.e2e
@@ -288,7 +289,7 @@ def test_second_instance_exits_and_shows_the_first(bench: Bench, apps: list[Proc
 
 
 def test_a_taken_hotkey_is_reported(bench: Bench, apps: list[Proc]) -> None:
-    grabber = subprocess.Popen([sys.executable, "-c", GRABBER], env=bench.env,
+    grabber = subprocess.Popen([sys.executable, "-c", GRAB_CTRL_ALT_SPACE], env=bench.env,
                                stdout=subprocess.PIPE, text=True)
     try:
         assert grabber.stdout is not None and grabber.stdout.readline().strip() == "grabbed"
@@ -301,18 +302,6 @@ def test_a_taken_hotkey_is_reported(bench: Bench, apps: list[Proc]) -> None:
         grabber.terminate()
         grabber.wait(10)
 
-
-GRABBER = r"""
-import time
-import Xlib.display, Xlib.X, Xlib.XK
-d = Xlib.display.Display()
-code = d.keysym_to_keycode(Xlib.XK.string_to_keysym("space"))
-d.screen().root.grab_key(code, Xlib.X.ControlMask | Xlib.X.Mod1Mask, True,
-                         Xlib.X.GrabModeAsync, Xlib.X.GrabModeAsync)
-d.sync()
-print("grabbed", flush=True)
-time.sleep(600)
-"""
 
 
 def _visible(bench: Bench, name: str) -> bool:

@@ -3,7 +3,6 @@
 import csv
 import os
 import threading
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +11,7 @@ import pytest
 from desktop.engine import transcriber as transcriber_module
 from desktop.engine.decode import SAMPLE_RATE, AudioFile
 from desktop.engine.transcriber import CancelledError, TranscribeOptions, Transcriber
+from tests.audio_files import silence, write_wav
 from tests.conftest import SHARED_SPEECH, reference
 from tests.wer import wer
 
@@ -44,13 +44,7 @@ def joined(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     for clip in JOINED:
         with AudioFile(data_dir / clip) as media:
             parts.extend(media.chunks())
-    pcm = (np.clip(np.concatenate(parts), -1, 1) * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(SAMPLE_RATE)
-        w.writeframes(pcm.tobytes())
-    return path
+    return write_wav(path, np.concatenate(parts))
 
 
 def test_progress_rises_to_one(transcriber: Transcriber, joined: Path) -> None:
@@ -74,13 +68,8 @@ def test_cancel_stops_between_segments(transcriber: Transcriber, joined: Path) -
 
 @pytest.mark.parametrize("vad", [True, False])
 def test_silence_gives_empty_text(transcriber: Transcriber, tmp_path: Path, vad: bool) -> None:
-    silence = tmp_path / "silence.wav"
-    with wave.open(str(silence), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(16000)
-        w.writeframes(b"\0\0" * 16000 * 8)
-    assert transcriber.transcribe_file(silence, TranscribeOptions(vad=vad)).text == ""
+    quiet = silence(tmp_path / "silence.wav", 8.0)
+    assert transcriber.transcribe_file(quiet, TranscribeOptions(vad=vad)).text == ""
 
 
 def test_long_files_are_cut_at_pauses(transcriber: Transcriber, joined: Path,

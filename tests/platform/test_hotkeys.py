@@ -17,7 +17,8 @@ from desktop.platform.hotkeys import HotkeyListener, parse
 PYNPUT_STOP = pytest.mark.filterwarnings(
     "ignore::pytest.PytestUnhandledThreadExceptionWarning")
 
-GRAB = r"""
+# Another X client that holds Ctrl+Alt+Space (XGrabKey), as a conflicting program would.
+GRAB_CTRL_ALT_SPACE = r"""
 import time, Xlib.display, Xlib.X, Xlib.XK
 d = Xlib.display.Display()
 code = d.keysym_to_keycode(Xlib.XK.string_to_keysym("space"))
@@ -151,7 +152,7 @@ def test_auto_repeat_is_not_a_release(keyboard: Any) -> None:
 @PYNPUT_STOP
 def test_a_combination_another_program_grabbed_is_refused(keyboard: Any,
                                                           xvfb_display: str) -> None:
-    grabber = subprocess.Popen([sys.executable, "-c", GRAB], stdout=subprocess.PIPE,
+    grabber = subprocess.Popen([sys.executable, "-c", GRAB_CTRL_ALT_SPACE], stdout=subprocess.PIPE,
                                text=True, env={**os.environ, "DISPLAY": xvfb_display})
     try:
         assert grabber.stdout is not None and grabber.stdout.readline().strip() == "grabbed"
