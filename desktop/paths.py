@@ -58,10 +58,3 @@ class AppPaths:
             history_db=data_dir / "history.sqlite3",
             log_dir=log_dir,
         )
-
-    def ensure_private_dir(self, path: Path) -> Path:
-        """Create ``path`` (and parents) readable by the user only, and return it."""
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if os.name == "posix":
-            path.chmod(0o700)
-        return path

@@ -14,7 +14,7 @@ from desktop import __version__
 from desktop.cli import clean, config_cmd, dictate, doctor, models_cmd, recover, remote, transcribe
 from desktop.cli.context import Context
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_USAGE = 2
 
 COMMANDS = (transcribe, dictate, recover, clean, models_cmd, config_cmd, doctor, remote)
 

@@ -83,11 +83,6 @@ class Transcriber:
         self._live_sessions = 0
         self._live_done = threading.Condition()
 
-    @property
-    def loaded(self) -> bool:
-        """Whether the model is in memory."""
-        return self._model is not None
-
     def model(self) -> WhisperModel:
         """Return the model, loading it on first use.
 

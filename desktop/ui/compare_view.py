@@ -161,11 +161,6 @@ class CompareView(QWidget):
         self.clean_button.setEnabled(bool(result.raw))
         self._render_diff()
 
-    def show_uncleaned(self, raw: str, note: str) -> None:
-        """Show a raw transcript that has no cleanup (yet), with why."""
-        self.show_raw(raw)
-        self.cleaned.info.setText(note)
-
     @Slot()
     def copy_raw(self) -> None:
         """Put the raw text on the clipboard."""

@@ -64,11 +64,6 @@ class DictationPanel(QWidget):
         return " ".join(self._committed)
 
     @property
-    def partial_text(self) -> str:
-        """The volatile words being spoken."""
-        return self._partial
-
-    @property
     def pending_start(self) -> bool:
         """Whether a click asked to record as soon as the model is ready."""
         return self._pending_start
