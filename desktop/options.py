@@ -4,8 +4,11 @@ The engine never sees :class:`desktop.config.Settings`; the CLI and the GUI call
 """
 
 from desktop.config import Settings
+from desktop.engine.audio import CaptureOptions
 from desktop.engine.cleanup import CleanupOptions, resolve_host
 from desktop.engine.models import ModelOptions
+from desktop.engine.session import SessionOptions
+from desktop.engine.streaming import StreamingOptions
 from desktop.engine.transcriber import TranscribeOptions
 
 
@@ -38,11 +41,6 @@ def cleanup_options(settings: Settings) -> CleanupOptions:
         allow_remote=o.allow_remote,
         enabled=c.enabled,
     )
-
-# Appended by the live-dictation work (this file is shared, so its imports stay put).
-from desktop.engine.audio import CaptureOptions  # noqa: E402
-from desktop.engine.session import SessionOptions  # noqa: E402
-from desktop.engine.streaming import StreamingOptions  # noqa: E402
 
 
 def session_options(settings: Settings) -> SessionOptions:

@@ -15,6 +15,7 @@ from desktop.cli import clean, config_cmd, dictate, doctor, models_cmd, recover,
 from desktop.cli.context import Context
 
 EXIT_USAGE = 2
+_GUI_ONLY_FLAGS = ("--minimized", "--tray")
 
 COMMANDS = (transcribe, dictate, recover, clean, models_cmd, config_cmd, doctor, remote)
 
@@ -63,6 +64,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
-
-
-_GUI_ONLY_FLAGS = ("--minimized", "--tray")

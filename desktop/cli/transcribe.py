@@ -13,9 +13,10 @@ from desktop.cli.context import Context, error
 from desktop.config import Error as SettingsError
 from desktop.config import Settings
 from desktop.engine import decode, export, models
+from desktop.engine.cleanup import Cleaner
 from desktop.engine.transcriber import TranscribeOptions, Transcriber
 from desktop.engine.transcript import Transcript
-from desktop.options import model_options, transcribe_options
+from desktop.options import cleanup_options, model_options, transcribe_options
 
 
 def add_parser(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -103,9 +104,6 @@ def _emit(transcript: Transcript, args: argparse.Namespace, cleaned: str | None)
 
 
 def _cleaner(settings: Settings) -> Callable[[str], str]:
-    from desktop.engine.cleanup import Cleaner
-    from desktop.options import cleanup_options
-
     cleaner = Cleaner(cleanup_options(settings))
 
     def clean(text: str) -> str:
