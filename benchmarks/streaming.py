@@ -166,6 +166,8 @@ def main() -> int:
                         default=StreamingOptions.partial_interval)
     parser.add_argument("--agreement", action=argparse.BooleanOptionalAction,
                         default=StreamingOptions.agreement)
+    parser.add_argument("--encoder-padding", type=float, default=StreamingOptions.encoder_padding,
+                        help="seconds; a negative value encodes the full 30-s window")
     parser.add_argument("--language", default="en")
     parser.add_argument("--verbose", action="store_true", help="details on stderr")
     args = parser.parse_args()
@@ -176,7 +178,9 @@ def main() -> int:
                                commit_silence=args.commit_silence, max_span=args.max_span,
                                spec_silence=args.spec_silence, eager_span=args.eager_span,
                                agreement=args.agreement,
-                               partial_interval=args.partial_interval)
+                               partial_interval=args.partial_interval,
+                               encoder_padding=(None if args.encoder_padding < 0
+                                                else args.encoder_padding))
     transcriber.transcribe_audio(load(args.files[0])[:SAMPLE_RATE * 3], options.transcribe)
     items = [(f.name, load(f), reference(f)) for f in args.files]
     if args.concat:

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from faster_whisper import WhisperModel
 from faster_whisper.utils import available_models
+
+from desktop.engine.short_window import WhisperModel
 
 log = logging.getLogger(__name__)
 

@@ -56,6 +56,8 @@ class StreamingOptions:
         partial_beam_size: beam width of partial decodes.
         min_speech: seconds of VAD speech a span needs to be decoded at all.
         pad: seconds of audio kept around speech when cutting.
+        encoder_padding: seconds of padding the encoder sees after a span, instead of
+            the rest of Whisper's 30-s window (None: all of it).
     """
 
     transcribe: TranscribeOptions = field(default_factory=TranscribeOptions)
@@ -68,6 +70,7 @@ class StreamingOptions:
     partial_beam_size: int = 1
     min_speech: float = 0.25
     pad: float = 0.2
+    encoder_padding: float | None = 10.0
 
 
 @dataclass(frozen=True)
@@ -390,7 +393,7 @@ class StreamingSession:
                                       without_timestamps=not partial)
         if partial:
             options = dataclasses.replace(options, beam_size=self._options.partial_beam_size)
-        return self._transcriber.transcribe_audio(audio, options)
+        return self._transcriber.transcribe_audio(audio, options, self._options.encoder_padding)
 
     def _prompt(self) -> str | None:
         text = self.text or self._options.transcribe.initial_prompt or ""

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from faster_whisper import WhisperModel
+from faster_whisper.transcribe import get_compression_ratio
 from faster_whisper.vad import VadOptions, get_speech_timestamps, get_vad_model
 
-from desktop.engine import models
+from desktop.engine import models, short_window
 from desktop.engine.decode import SAMPLE_RATE, AudioArray, AudioFile
+from desktop.engine.short_window import WhisperModel
 from desktop.engine.transcript import Segment, Transcript
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,8 @@ CUT_SEARCH_SHARE = 0.1
 # Below this peak level (about -80 dBFS) audio is digital silence: never decode it.
 SILENCE_PEAK = 1e-4
 PROMPT_CHARS = 200
+# faster-whisper's default: text that compresses better than this is Whisper looping.
+LOOPING_COMPRESSION = 2.4
 
 ProgressCallback = Callable[[float], None]
 
@@ -165,14 +168,28 @@ class Transcriber:
         return Transcript(str(path), duration, language or "", self.ref.name,
                           tuple(segments), warnings)
 
-    def transcribe_audio(self, audio: AudioArray, options: TranscribeOptions) -> list[Segment]:
+    def transcribe_audio(self, audio: AudioArray, options: TranscribeOptions,
+                         encoder_padding: float | None = None) -> list[Segment]:
         """Transcribe a 16 kHz mono buffer in one call (for live dictation).
+
+        Args:
+            audio: at most 30 s.
+            options: decoding options.
+            encoder_padding: seconds of silence the encoder sees after the audio instead
+                of the rest of the 30-s window (see :mod:`desktop.engine.short_window`).
+                Should Whisper loop on the shorter window, the full one is decoded.
 
         Returns:
             The segments, with times relative to the buffer's start.
         """
-        found, _language = self._decode(self.model(), audio, options)
-        return list(found)
+        with short_window.padding(encoder_padding):
+            found, _language = self._decode(self.model(), audio, options)
+            segments = list(found)
+        text = " ".join(s.text for s in segments)
+        if encoder_padding is not None and get_compression_ratio(text) > LOOPING_COMPRESSION:
+            log.info("Whisper looped on a shortened window; decoding the full window")
+            return self.transcribe_audio(audio, options)
+        return segments
 
     def _decode(
         self, model: WhisperModel, audio: AudioArray, options: TranscribeOptions

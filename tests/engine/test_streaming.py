@@ -51,15 +51,16 @@ def stream(transcriber: Transcriber, audio: np.ndarray, options: StreamingOption
 class CountingTranscriber(Transcriber):
     calls = 0
 
-    def transcribe_audio(self, audio, options):  # type: ignore[no-untyped-def]
+    def transcribe_audio(self, audio, options, encoder_padding=None):  # type: ignore[no-untyped-def]
         self.calls += 1
-        return super().transcribe_audio(audio, options)
+        return super().transcribe_audio(audio, options, encoder_padding)
 
 
 class ScriptedTranscriber:
     """Partials (beam 1) say "one." up to 3 s, then "two"; final decodes say "final"."""
 
-    def transcribe_audio(self, audio: np.ndarray, options: TranscribeOptions) -> list[Segment]:
+    def transcribe_audio(self, audio: np.ndarray, options: TranscribeOptions,
+                         encoder_padding: float | None = None) -> list[Segment]:
         seconds = len(audio) / 16000
         if options.beam_size > 1:
             return [Segment(0.0, seconds, "final")]
