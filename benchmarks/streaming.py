@@ -35,6 +35,7 @@ from desktop.engine.streaming import (
     StreamingSession,
 )
 from desktop.engine.transcriber import TranscribeOptions, Transcriber
+from desktop.engine.transcript import join_text
 
 BLOCK_SECONDS = 0.02
 normalise = EnglishTextNormalizer()
@@ -81,9 +82,9 @@ def replay(transcriber: Transcriber, audio: AudioArray, options: StreamingOption
     def on_event(event: StreamEvent) -> None:
         if isinstance(event, Committed):
             committed.append(event.text)
-            shown.append((time.monotonic() - start, " ".join(committed)))
+            shown.append((time.monotonic() - start, join_text(committed)))
         elif isinstance(event, Partial):
-            shown.append((time.monotonic() - start, " ".join([*committed, event.text])))
+            shown.append((time.monotonic() - start, join_text([*committed, event.text])))
 
     session = StreamingSession(transcriber, options, on_event)
     session.start()

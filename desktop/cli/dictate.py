@@ -13,6 +13,7 @@ from desktop.engine import audio, models, spool
 from desktop.engine.session import Dropout, Event, Failed, Finished, Level, Listening, Session
 from desktop.engine.streaming import Committed, Partial
 from desktop.engine.transcriber import Transcriber
+from desktop.engine.transcript import join_text
 from desktop.options import model_options, session_options
 
 
@@ -83,7 +84,7 @@ class _Terminal:
         elif isinstance(event, Committed):
             self._committed.append(event.text)
         elif isinstance(event, Partial) and event.text:
-            self._show(" ".join([*self._committed, event.text]))
+            self._show(join_text([*self._committed, event.text]))
         elif isinstance(event, Failed | Dropout):
             self.failed = self.failed or isinstance(event, Failed)
             self.clear()

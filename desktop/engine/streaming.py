@@ -15,6 +15,14 @@ past ``max_span`` anyway is cut at its longest internal pause. At
 before stopping, its advance decode is already done and the stop costs no decode. Spans
 with less than ``min_speech`` of speech are never decoded, so silence, breaths and
 keyboard noise produce no text.
+
+Whisper ends every span with a full stop: it cannot hear that the sentence goes on after
+the pause. So a span's final full stop is held back, and the next span is decoded with the
+committed text ending in "..." as its prompt: Whisper then starts a continuation in lower
+case and a new sentence in upper case (right at 22 of 31 clip joins of LJ001, against 14
+with the full stop, which always gave a capital). A lower-case start drops the held full
+stop; anything else commits it, at the start of the next span's text. The end of the
+dictation ends its last sentence.
 """
 
 import dataclasses
@@ -37,6 +45,8 @@ log = logging.getLogger(__name__)
 
 # How far from a segment boundary Whisper gave to look for the quietest VAD frame to cut at.
 SNAP_SECONDS = 0.3
+# Ends a prompt whose last full stop is held back; Whisper sometimes repeats it.
+TRAILING_OFF = "..."
 
 
 @dataclass(frozen=True)
@@ -140,6 +150,7 @@ class StreamingSession:
         self._speech_end = 0
         self._commits: deque[_Job] = deque()
         self._finishing = self._done = self._cancelled = self._heard = False
+        self._held_stop = False  # the last committed span ended with a full stop not shown
         self._partial_upto = 0
         self._next_partial = 0.0
         # The latest pause worth an advance decode, and the last advance decode's result.
@@ -253,6 +264,10 @@ class StreamingSession:
         try:
             while (job := self._next_job()) is not None:
                 self._do(job)
+            if self._done and self.committed and (
+                    self._held_stop or self.committed[-1].text[-1].isalnum()):
+                # The end of the dictation ends its last sentence.
+                self._commit_text(".", self.committed[-1].end, self.committed[-1].end)
         except Exception as e:
             log.exception("Streaming transcription failed")
             self._error = e
@@ -324,12 +339,34 @@ class StreamingSession:
         with self._cond:
             self._audio.drop_before(job.end)
             self._advance = None
-            if text:
-                self.committed.append(Committed(text, job.start / SAMPLE_RATE,
-                                                job.end / SAMPLE_RATE))
+        self._commit_text(self._settle_full_stop(text), job.start / SAMPLE_RATE,
+                          job.end / SAMPLE_RATE)
+        self._on_event(Partial(self._after_held_stop(job.rest)))
+
+    def _commit_text(self, text: str, start: float, end: float) -> None:
+        if not text:
+            return
+        event = Committed(text, start, end)
+        with self._cond:
+            self.committed.append(event)
+        self._on_event(event)
+
+    def _after_held_stop(self, text: str) -> str:
+        """Return ``text`` as it follows the committed text: after the held full stop,
+        unless it continues the sentence (starts in lower case)."""
+        text = text.removeprefix(TRAILING_OFF).strip()
+        letter = re.search(r"[^\W\d_]", text)
+        if text and self._held_stop and not (letter and letter.group().islower()):
+            return ". " + text
+        return text
+
+    def _settle_full_stop(self, text: str) -> str:
+        """Commit or drop the full stop held before ``text``, and hold back its own."""
+        text = self._after_held_stop(text)
         if text:
-            self._on_event(self.committed[-1])
-        self._on_event(Partial(job.rest))
+            self._held_stop = text.endswith(".")  # or the "..." of a prompt that trailed off
+            text = text.rstrip(".") if self._held_stop else text
+        return text
 
     def _advance_done(self, job: _Job, text: str) -> None:
         with self._cond:
@@ -339,7 +376,7 @@ class StreamingSession:
                 self._cut(job.end)  # committed next, from the text just decoded
                 current = False
         if current:
-            self._on_event(Partial(text))
+            self._on_event(Partial(self._after_held_stop(text)))
 
     def _partial_done(self, job: _Job, segments: list[Segment], began: float) -> None:
         took = time.monotonic() - began
@@ -351,7 +388,7 @@ class StreamingSession:
             if current and self._options.agreement:
                 self._commit_agreed(job, segments)
         if current:
-            self._on_event(Partial(join_text(s.text for s in segments)))
+            self._on_event(Partial(self._after_held_stop(join_text(s.text for s in segments))))
 
     def _commit_agreed(self, job: _Job, segments: list[Segment]) -> None:
         """Cut the open span after the segments this partial and the last one agree on.
@@ -397,6 +434,8 @@ class StreamingSession:
 
     def _prompt(self) -> str | None:
         text = self.text or self._options.transcribe.initial_prompt or ""
+        if self._held_stop:
+            text += TRAILING_OFF
         return text[-PROMPT_CHARS:] or None
 
     def _now(self) -> int:

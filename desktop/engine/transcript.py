@@ -3,6 +3,9 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+# Punctuation that follows the word before it without a space.
+PUNCTUATION = ".,;:!?"
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -45,7 +48,28 @@ class Transcript:
         return join_text(s.text for s in self.segments)
 
 
+def add_segment(segments: list[Segment], segment: Segment) -> None:
+    """Append ``segment``; leading punctuation (a full stop streaming held back) goes to
+    the end of the segment before it."""
+    text = segment.text.strip()
+    if segments and text[:1] in PUNCTUATION:
+        last = segments[-1]
+        segments[-1] = Segment(last.start, last.end, last.text + text[0])
+        segment = Segment(segment.start, segment.end, text[1:].strip())
+    if segment.text:
+        segments.append(segment)
+
+
 def join_text(parts: Iterable[str]) -> str:
-    """Join pieces of text with single spaces, dropping empty ones."""
-    return " ".join(p.strip() for p in parts if p.strip())
+    """Join pieces of text with single spaces, dropping empty ones.
+
+    A piece that starts with punctuation (a full stop held back by streaming) follows the
+    piece before it without a space.
+    """
+    joined = ""
+    for part in (p.strip() for p in parts):
+        if part:
+            glue = "" if not joined or part[0] in PUNCTUATION else " "
+            joined += glue + part
+    return joined
 

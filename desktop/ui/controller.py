@@ -16,7 +16,7 @@ from desktop.engine.cleanup import CleanupResult
 from desktop.engine.history import Entry
 from desktop.engine.session import Finished
 from desktop.engine.transcriber import Transcriber
-from desktop.engine.transcript import Segment, Transcript
+from desktop.engine.transcript import Segment, Transcript, add_segment
 from desktop.options import session_options
 from desktop.ui.services import Services
 from desktop.ui.workers import (
@@ -234,7 +234,7 @@ class Controller(QObject):
 
     @Slot(str, float, float)
     def _on_session_committed(self, text: str, start: float, end: float) -> None:
-        self._segments.append(Segment(start, end, text))
+        add_segment(self._segments, Segment(start, end, text))
 
     @Slot(object)
     def _on_session_finished(self, finished: Finished) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.engine.transcript import PUNCTUATION, join_text
 from desktop.ui.level_meter import LevelMeter
 from desktop.ui.resources import icon
 
@@ -61,7 +62,7 @@ class DictationPanel(QWidget):
     @property
     def committed_text(self) -> str:
         """The committed words so far."""
-        return " ".join(self._committed)
+        return join_text(self._committed)
 
     @property
     def pending_start(self) -> bool:
@@ -169,7 +170,8 @@ class DictationPanel(QWidget):
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
         body = html.escape(self.committed_text)
         if self._partial:
-            body += (f' <span style="color:{muted}; font-style:italic">'
+            glue = "" if self._partial[0] in PUNCTUATION else " "
+            body += (f'{glue}<span style="color:{muted}; font-style:italic">'
                      f"{html.escape(self._partial)}</span>")
         self.live.setHtml(body)
         bar = self.live.verticalScrollBar()

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.engine.transcript import join_text
 from desktop.ui.level_meter import LevelMeter
 from desktop.ui.resources import icon
 
@@ -162,14 +163,14 @@ class DictationWindow(QWidget):
     @Slot(str)
     def show_partial(self, text: str) -> None:
         """Show the volatile words after the committed ones."""
-        self._set_live(" ".join([*self._committed, text]).strip())
+        self._set_live(join_text([*self._committed, text]))
 
     @Slot(str, float, float)
     def add_committed(self, text: str, _start: float = 0.0, _end: float = 0.0) -> None:
         """Add words that will not change."""
         if text:
             self._committed.append(text)
-        self._set_live(" ".join(self._committed))
+        self._set_live(join_text(self._committed))
 
     def show_working(self, text: str = "Transcribing…") -> None:
         """The microphone is closed; the final text is being made."""

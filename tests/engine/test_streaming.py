@@ -150,3 +150,29 @@ def test_two_partials_that_agree_commit_the_segment_they_agree_on() -> None:
     # The words after the cut stay on screen until the next partial.
     assert events[events.index(commits[0]) + 1] == Partial("two")
     assert text.startswith("final final")
+
+
+class PromptedTranscriber:
+    """Final decodes return the next of ``texts`` and keep the prompt they were given."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.prompts: list[str | None] = []
+
+    def transcribe_audio(self, audio: np.ndarray, options: TranscribeOptions,
+                         encoder_padding: float | None = None) -> list[Segment]:
+        if options.beam_size == 1:
+            return []
+        self.prompts.append(options.initial_prompt)
+        return [Segment(0.0, len(audio) / 16000, self.texts.pop(0))]
+
+
+def test_a_span_full_stop_waits_for_the_next_span_to_start_a_sentence() -> None:
+    gap = np.zeros(16000, dtype=np.float32)
+    speech = load(LJ / "LJ001-0002.wav")
+    scripted = PromptedTranscriber(["One sentence.", "...goes on...", "New one"])
+    text, events = stream(scripted, np.concatenate([speech, gap, speech, gap, speech]))  # type: ignore[arg-type]
+    assert text == "One sentence goes on. New one."
+    assert [e.text for e in events if isinstance(e, Committed)] == [
+        "One sentence", "goes on", ". New one", "."]
+    assert scripted.prompts == [None, "One sentence...", "One sentence goes on..."]
