@@ -47,6 +47,10 @@ log = logging.getLogger(__name__)
 SNAP_SECONDS = 0.3
 # Ends a prompt whose last full stop is held back; Whisper sometimes repeats it.
 TRAILING_OFF = "..."
+# A decode of a live span may write at most this many tokens, plus this many per second
+# of audio (read speech is 3-4 tokens a second): a looping decode stops there.
+MIN_TOKENS = 20
+TOKENS_PER_SECOND = 10
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,8 @@ class StreamingOptions:
         pad: seconds of audio kept around speech when cutting.
         encoder_padding: seconds of padding the encoder sees after a span, instead of
             the rest of Whisper's 30-s window (None: all of it).
+        stop_temperatures: the temperatures tried for the decode a stop waits for (each
+            fallback is a whole decode more).
     """
 
     transcribe: TranscribeOptions = field(default_factory=TranscribeOptions)
@@ -81,6 +87,7 @@ class StreamingOptions:
     min_speech: float = 0.25
     pad: float = 0.2
     encoder_padding: float | None = 10.0
+    stop_temperatures: tuple[float, ...] = (0.0, 0.4)
 
 
 @dataclass(frozen=True)
@@ -324,7 +331,7 @@ class StreamingSession:
         if job.kind != "partial" and cached is not None and cached[:2] == (job.start, job.end):
             segments = [Segment(0.0, 0.0, cached[2])]
         elif speech >= self._samples("min_speech"):
-            segments = self._decode(audio, prompt, partial=job.kind == "partial")
+            segments = self._decode(audio, prompt, job.kind)
             self.decodes.append((job.kind, len(audio) / SAMPLE_RATE,
                                  (time.monotonic() - began) * 1000))
         text = join_text(s.text for s in segments)
@@ -422,14 +429,20 @@ class StreamingSession:
             return near
         return (first + int(np.argmin(probs))) * FRAME + FRAME // 2
 
-    def _decode(self, audio: AudioArray, prompt: str | None, partial: bool) -> list[Segment]:
+    def _decode(self, audio: AudioArray, prompt: str | None, kind: str) -> list[Segment]:
         # Spans are already cut by the streaming VAD: running Silero again inside
         # transcribe() would only cost time. Final decodes need no timestamps; partials
-        # keep them for the agreement between two partials.
-        options = dataclasses.replace(self._options.transcribe, initial_prompt=prompt, vad=False,
-                                      without_timestamps=not partial)
-        if partial:
-            options = dataclasses.replace(options, beam_size=self._options.partial_beam_size)
+        # keep them for the agreement between two partials. A partial is a preview:
+        # no fallback decodes for it; a stop waits for at most one per decode.
+        options = dataclasses.replace(
+            self._options.transcribe, initial_prompt=prompt, vad=False,
+            without_timestamps=kind != "partial",
+            max_new_tokens=MIN_TOKENS + int(TOKENS_PER_SECOND * len(audio) / SAMPLE_RATE))
+        if kind == "partial":
+            options = dataclasses.replace(options, beam_size=self._options.partial_beam_size,
+                                          temperatures=options.temperatures[:1])
+        elif kind == "tail" or self._finishing:
+            options = dataclasses.replace(options, temperatures=self._options.stop_temperatures)
         return self._transcriber.transcribe_audio(audio, options, self._options.encoder_padding)
 
     def _prompt(self) -> str | None:

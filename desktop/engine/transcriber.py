@@ -8,6 +8,7 @@ after the first window and the previous window's text carried as the prompt.
 """
 
 import contextlib
+import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -59,6 +60,9 @@ class TranscribeOptions:
         vad: skip non-speech with Silero VAD.
         initial_prompt: text that conditions the first window.
         without_timestamps: decode text tokens only (live spans whose times are unused).
+        temperatures: the first decodes; each further one is a fallback faster-whisper
+            tries when the text looks wrong (repetitive or improbable).
+        max_new_tokens: most tokens one decode may write (bounds a decode that loops).
     """
 
     language: str | None = None
@@ -66,6 +70,8 @@ class TranscribeOptions:
     vad: bool = True
     initial_prompt: str | None = None
     without_timestamps: bool = False
+    temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    max_new_tokens: int | None = None
 
 
 class Transcriber:
@@ -151,8 +157,8 @@ class Transcriber:
             total = media.duration
             for offset, window in _windows(media.chunks(CHUNK_SECONDS)):
                 found, language = self._decode(
-                    model, window, TranscribeOptions(language, options.beam_size, options.vad,
-                                                     prompt))
+                    model, window, dataclasses.replace(options, language=language,
+                                                       initial_prompt=prompt))
                 for seg in found:
                     self._checkpoint(cancel)
                     segments.append(Segment(offset + seg.start, offset + seg.end, seg.text))
@@ -203,6 +209,8 @@ class Transcriber:
             vad_filter=options.vad,
             initial_prompt=options.initial_prompt,
             without_timestamps=options.without_timestamps,
+            temperature=list(options.temperatures),
+            max_new_tokens=options.max_new_tokens,
         )
         found = (Segment(s.start, s.end, s.text.strip()) for s in raw if s.text.strip())
         return found, info.language

@@ -158,9 +158,11 @@ class PromptedTranscriber:
     def __init__(self, texts: list[str]) -> None:
         self.texts = texts
         self.prompts: list[str | None] = []
+        self.calls: list[tuple[float, TranscribeOptions]] = []
 
     def transcribe_audio(self, audio: np.ndarray, options: TranscribeOptions,
                          encoder_padding: float | None = None) -> list[Segment]:
+        self.calls.append((len(audio) / 16000, options))
         if options.beam_size == 1:
             return []
         self.prompts.append(options.initial_prompt)
@@ -176,3 +178,15 @@ def test_a_span_full_stop_waits_for_the_next_span_to_start_a_sentence() -> None:
     assert [e.text for e in events if isinstance(e, Committed)] == [
         "One sentence", "goes on", ". New one", "."]
     assert scripted.prompts == [None, "One sentence...", "One sentence goes on..."]
+
+
+def test_decodes_are_bounded_and_a_stop_waits_for_one_fallback_at_most() -> None:
+    scripted = PromptedTranscriber(["Still speaking"])
+    options = StreamingOptions(TranscribeOptions(language="en"), partial_interval=0.1)
+    stream(scripted, load(LJ / "LJ001-0001.wav")[: 16000 * 3], options, speed=4.0)  # type: ignore[arg-type]
+    assert all(o.max_new_tokens is not None and o.max_new_tokens <= 20 + 10 * seconds
+               for seconds, o in scripted.calls)
+    partials = [o for _, o in scripted.calls if o.beam_size == 1]
+    assert partials and all(o.temperatures == (0.0,) for o in partials)
+    assert scripted.calls[-1][1].temperatures == (0.0, 0.4)
+    assert TranscribeOptions().temperatures == (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
