@@ -136,7 +136,7 @@ def run_one(transcriber: Transcriber, name: str, audio: AudioArray, ref: str | N
         "ratio": round(stop_ms / one_shot_ms, 3),
         "wer_streamed": wer(ref, text), "wer_one_shot": wer(ref, one_shot),
         "partial_delay_median_s": partial_delay(ends, shown),
-        "committed_segments": len(session.committed),
+        "committed_segments": session.spans,
         "text": text,
     }
 

@@ -274,7 +274,7 @@ class Session:
             path.unlink(missing_ok=True)
             recording = None
         self._finished = Finished(text, writer.duration, recording, took,
-                                  len(self._streaming.committed))
+                                  self._streaming.spans)
         self._emit(self._finished)
 
     def _take(self, writer: Spool, block: AudioArray) -> None:

@@ -175,6 +175,12 @@ class StreamingSession:
         return join_text(c.text for c in self.committed)
 
     @property
+    def spans(self) -> int:
+        """How many spans of audio were committed (not counting the closing full stop,
+        committed alone at the end with no length)."""
+        return sum(c.end > c.start for c in self.committed)
+
+    @property
     def silence_after_speech(self) -> float | None:
         """Seconds since speech was last heard, or None before any speech."""
         with self._cond:
