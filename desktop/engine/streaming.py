@@ -377,7 +377,9 @@ class StreamingSession:
         """Commit or drop the full stop held before ``text``, and hold back its own."""
         text = self._after_held_stop(text)
         if text:
-            self._held_stop = text.endswith(".")  # or the "..." of a prompt that trailed off
+            # "." or the "..." of a prompt that trailed off, but not an abbreviation's.
+            word = text.split()[-1].rstrip(".")
+            self._held_stop = text.endswith(".") and "." not in word
             text = text.rstrip(".") if self._held_stop else text
         return text
 

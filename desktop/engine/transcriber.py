@@ -60,8 +60,8 @@ class TranscribeOptions:
         vad: skip non-speech with Silero VAD.
         initial_prompt: text that conditions the first window.
         without_timestamps: decode text tokens only (live spans whose times are unused).
-        temperatures: the first decodes; each further one is a fallback faster-whisper
-            tries when the text looks wrong (repetitive or improbable).
+        temperatures: the first decode's temperature, then those of the fallback decodes
+            faster-whisper makes while the text looks wrong (repetitive or improbable).
         max_new_tokens: most tokens one decode may write (bounds a decode that loops).
     """
 

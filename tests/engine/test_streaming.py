@@ -172,19 +172,20 @@ class PromptedTranscriber:
 def test_a_span_full_stop_waits_for_the_next_span_to_start_a_sentence() -> None:
     gap = np.zeros(16000, dtype=np.float32)
     speech = load(LJ / "LJ001-0002.wav")
-    scripted = PromptedTranscriber(["One sentence.", "...goes on...", "New one"])
+    scripted = PromptedTranscriber(["One sentence.", "...goes on...", "New one, i.e.", "more"])
     events: list[StreamEvent] = []
     session = StreamingSession(scripted, OPTIONS, events.append)  # type: ignore[arg-type]
     session.start()
-    audio = np.concatenate([speech, gap, speech, gap, speech])
+    audio = np.concatenate([speech, gap, speech, gap, speech, gap, speech])
     for i in range(0, len(audio), 320):
         session.feed(audio[i : i + 320])
     text = session.finish()
-    assert text == "One sentence goes on. New one."
-    assert session.spans == 3
+    assert text == "One sentence goes on. New one, i.e. more."
+    assert session.spans == 4
     assert [e.text for e in events if isinstance(e, Committed)] == [
-        "One sentence", "goes on", ". New one", "."]
-    assert scripted.prompts == [None, "One sentence...", "One sentence goes on..."]
+        "One sentence", "goes on", ". New one, i.e.", "more", "."]
+    assert scripted.prompts == [None, "One sentence...", "One sentence goes on...",
+                                "One sentence goes on. New one, i.e."]
 
 
 def test_decodes_are_bounded_and_a_stop_waits_for_one_fallback_at_most() -> None:
