@@ -20,8 +20,8 @@ import ctranslate2
 import faster_whisper
 import numpy as np
 
-_padding_frames: contextvars.ContextVar[int | None] = contextvars.ContextVar(
-    "padding_frames", default=None)
+_padding_seconds: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "padding_seconds", default=None)
 
 
 class WhisperModel(faster_whisper.WhisperModel):  # type: ignore[misc]  # untyped
@@ -29,11 +29,12 @@ class WhisperModel(faster_whisper.WhisperModel):  # type: ignore[misc]  # untype
 
     def encode(self, features: np.ndarray) -> ctranslate2.StorageView:
         """Encode a padded 30-s window, cut to its content plus the chosen padding."""
-        keep = _padding_frames.get()
-        if keep is not None:
+        seconds = _padding_seconds.get()
+        if seconds is not None:
             # pad_or_trim pads with exact zeros; a column of real log-mel is never all zero.
             content = np.flatnonzero(features.reshape(-1, features.shape[-1]).any(axis=0))
-            end = (int(content[-1]) + 1 if content.size else 0) + keep
+            end = int(content[-1]) + 1 if content.size else 0
+            end += round(seconds * self.frames_per_second)
             end += end % 2  # the encoder's stride-2 convolution halves the frame count
             if end < features.shape[-1]:
                 features = np.ascontiguousarray(features[..., :end])
@@ -43,9 +44,8 @@ class WhisperModel(faster_whisper.WhisperModel):  # type: ignore[misc]  # untype
 @contextlib.contextmanager
 def padding(seconds: float | None) -> Iterator[None]:
     """Let the encoder see only ``seconds`` of padding after the audio (None: all of it)."""
-    frames = None if seconds is None else round(seconds * 100)  # 10-ms mel frames
-    token = _padding_frames.set(frames)
+    token = _padding_seconds.set(seconds)
     try:
         yield
     finally:
-        _padding_frames.reset(token)
+        _padding_seconds.reset(token)
