@@ -70,7 +70,8 @@ def main() -> int:
         texts = {}
         for mode, padding in (("full", None), ("short", args.padding)):
             began = time.monotonic()
-            segments = transcriber.transcribe_audio(audio, options, encoder_padding=padding)
+            decoded = transcriber.transcribe_audio(audio, options, encoder_padding=padding)
+            segments = decoded.segments
             seconds[mode] += time.monotonic() - began
             texts[mode] = " ".join(s.text for s in segments)
             hyps[mode].append(normalise(texts[mode]) or "-")

@@ -28,14 +28,12 @@ from whisper_normalizer.english import EnglishTextNormalizer
 from desktop.engine import models
 from desktop.engine.decode import SAMPLE_RATE, AudioArray, AudioFile
 from desktop.engine.streaming import (
-    Committed,
     Partial,
     StreamEvent,
     StreamingOptions,
     StreamingSession,
 )
 from desktop.engine.transcriber import TranscribeOptions, Transcriber
-from desktop.engine.transcript import join_text
 
 BLOCK_SECONDS = 0.02
 normalise = EnglishTextNormalizer()
@@ -76,15 +74,11 @@ def replay(transcriber: Transcriber, audio: AudioArray, options: StreamingOption
            ) -> tuple[str, float, list[tuple[float, str]], StreamingSession]:
     """Feed ``audio`` in real time; return final text, stop→final ms, screen texts, session."""
     shown: list[tuple[float, str]] = []
-    committed: list[str] = []
     start = time.monotonic()
 
     def on_event(event: StreamEvent) -> None:
-        if isinstance(event, Committed):
-            committed.append(event.text)
-            shown.append((time.monotonic() - start, join_text(committed)))
-        elif isinstance(event, Partial):
-            shown.append((time.monotonic() - start, join_text([*committed, event.text])))
+        if isinstance(event, Partial):  # one follows every commit
+            shown.append((time.monotonic() - start, event.shown))
 
     session = StreamingSession(transcriber, options, on_event)
     session.start()
@@ -124,7 +118,8 @@ def partial_delay(ends: list[tuple[str, float]], shown: list[tuple[float, str]])
 def run_one(transcriber: Transcriber, name: str, audio: AudioArray, ref: str | None,
             options: StreamingOptions) -> dict[str, object]:
     began = time.monotonic()
-    one_shot = " ".join(s.text for s in transcriber.transcribe_audio(audio, options.transcribe))
+    one_shot = " ".join(
+        s.text for s in transcriber.transcribe_audio(audio, options.transcribe).segments)
     one_shot_ms = (time.monotonic() - began) * 1000
     ends = word_ends(transcriber, audio, options.transcribe)
     text, stop_ms, shown, session = replay(transcriber, audio, options)

@@ -1,15 +1,17 @@
 """The composition root: builds settings, engine services and windows, and wires them.
 
 Only this module's :func:`run_gui` path imports Qt, so ``dictara SUBCOMMAND`` never does.
-The hotkey/tray work plugs in through :class:`DictaraApp`: it holds the services, the
-controller (dictation, cleanup) and the library (files, history), which a tray icon or a
-small dictation window can drive exactly as the main window does.
+:class:`DictaraApp` builds every part once, passes each what it needs, starts them in
+order (window first, then the model, Ollama, microphone and history), and is the only
+place that quits: File > Quit, the tray's Quit, Ctrl+Q, closing the window when there is
+no tray, or the desktop session ending.
 """
 
 import logging
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -19,11 +21,17 @@ from desktop.paths import AppPaths
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
+    from desktop.engine.transcriber import Transcriber
+    from desktop.platform.paste import KeySender
+    from desktop.ui.hotkey_controller import ListenerFactory
+    from desktop.ui.ipc_server import IpcServer
     from desktop.ui.services import Services
 
 log = logging.getLogger(__name__)
 
 _LAUNCHED = time.monotonic()
+UI_STATE_FILE = "ui-state.ini"  # in the config folder: what the window has told the user
+TOLD_ABOUT_TRAY = "told_about_tray"
 
 
 class DictaraApp:
@@ -31,12 +39,24 @@ class DictaraApp:
 
     GUI thread only.
 
+    Args:
+        qapp: the application.
+        paths: where files go (the user's folders when None).
+        sounddevice: a stand-in for the sounddevice module (tests).
+        server: the single-instance IPC server, or None.
+        listener_factory: builds the hotkey listener (tests); pynput's when None.
+        keys: sends the paste shortcut (tests); pynput's when None.
+        make_transcriber: builds the transcriber (tests); from the settings when None.
+
     Attributes:
-        services: settings wrapper, message bridge, job runner, history, transcriber.
-        controller: dictation, cleanup and history writes.
+        services: settings wrapper, message bridge, job runner, history.
+        speech_model: the Whisper model, loaded in the background.
+        cleaners: the long-lived cleaner(s).
+        documents: the transcript on screen, cleanups, history writes.
+        dictation: the one dictation state machine.
         library: file jobs, history look-ups, crash recovery.
-        theme: applies the light/dark setting.
         window: the main window.
+        integration: hotkey, dictation window, tray, IPC.
         launched: ``time.monotonic()`` when the process started (start-up timing).
         shown_at: when the window was first shown.
     """
@@ -47,99 +67,184 @@ class DictaraApp:
         paths: AppPaths | None = None,
         *,
         sounddevice: ModuleType | None = None,
+        server: "IpcServer | None" = None,
+        listener_factory: "ListenerFactory | None" = None,
+        keys: "KeySender | None" = None,
+        make_transcriber: "Callable[[], Transcriber] | None" = None,
     ) -> None:
-        from desktop.ui.controller import Controller
+        from desktop.ui.cleaners import Cleaners
+        from desktop.ui.desktop_integration import DesktopIntegration
+        from desktop.ui.dictation import Dictation
+        from desktop.ui.documents import Documents
+        from desktop.ui.file_open_filter import FileOpenFilter
         from desktop.ui.library import Library
         from desktop.ui.main_window import MainWindow
+        from desktop.ui.speech_model import SpeechModel
         from desktop.ui.theme import ThemeManager
 
         self.qapp = qapp
         self.launched = _LAUNCHED
         self.shown_at: float | None = None
-        self.services: Services = build_services(paths or AppPaths.default())
-        self.services.sounddevice = sounddevice
         self._closed = False
-        self.theme = ThemeManager(qapp, self.services.settings.settings.ui.theme)
-        self.controller = Controller(self.services)
-        self.library = Library(self.controller)
-        self.window = MainWindow(self.controller, self.library)
-        self.window.settings_requested.connect(self.open_settings)
-        self.window.shown.connect(self._on_window_shown)
-        self.services.settings.changed.connect(self._on_setting_changed)
+        self._started = False
+        services = self.services = build_services(paths or AppPaths.default(), sounddevice)
+        self.theme = ThemeManager(qapp, services.settings.settings.ui.theme)
+        self.speech_model = SpeechModel(services, make_transcriber)
+        self.cleaners = Cleaners(services.settings, services.messages)
+        self.documents = Documents(services, self.cleaners)
+        self.dictation = Dictation(services, self.speech_model, self.documents, self.cleaners)
+        self.library = Library(services, self.speech_model, self.documents)
+        self.window = MainWindow(services, self.speech_model, self.dictation, self.documents,
+                                 self.library, self.cleaners)
+        self.integration = DesktopIntegration(services, self.dictation, server,
+                                              listener_factory=listener_factory, keys=keys)
+        self._file_open = FileOpenFilter(qapp)
+        self._connect()
+
+    def start(self, hidden: bool = False, files: Sequence[Path] = ()) -> None:
+        """Start the tray and hotkey, then show the window (unless ``hidden``).
+
+        The model, Ollama probe, microphone list and history start once the window's
+        first frame is painted, or at once when hidden. ``files`` are queued.
+        """
+        self.integration.start()
+        tray = self.integration.tray_shown
+        self.window.hide_on_close = tray
+        # With a tray (or started hidden), the app lives on without windows; without,
+        # closing the window quits (MainWindow.closeEvent asks).
+        self.qapp.setQuitOnLastWindowClosed(not (tray or hidden))
+        if hidden and not files:
+            if not tray:
+                log.info("No system tray; running without a window (run `dictara` to open it)")
+            self._start_work()
+        else:
+            self.window.show()
+        if files:
+            self._start_work()  # the files need the model resolved
+            self.open_files(list(files))
 
     def show(self) -> None:
-        """Show the window; the model and everything slow start after it is on screen."""
+        """Show the window without the tray and hotkey (tests, the self-test)."""
         self.window.show()
 
-    def start_hidden(self) -> None:
-        """Start the deferred work without showing the window (tray-only start)."""
-        self.window.shown.disconnect(self._on_window_shown)
-        self.window.start()
+    def open_files(self, paths: list[Path]) -> None:
+        """Show the window and queue ``paths`` (``dictara FILE``, Open With, a drop)."""
+        self.window.show_front()
+        self.window.add_files(paths)
 
     def open_settings(self) -> None:
         """Open the settings dialog (modal to the window)."""
         from desktop.ui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.services, self.window)
+        self.window.show_front()
+        dialog = SettingsDialog(self.services, self.integration.hotkey.hotkey_error,
+                                self.window)
         dialog.open()
 
+    def quit(self) -> None:
+        """Quit Dictara; :meth:`shutdown` runs as the event loop ends."""
+        self.qapp.quit()
+
     def shutdown(self) -> None:
-        """Stop workers and close the history. Idempotent."""
+        """Stop workers, keep queued files for the next start, close the history.
+
+        Idempotent.
+        """
         if self._closed:
             return
         self._closed = True
-        self.controller.shutdown()
+        self.integration.shutdown()
+        self.dictation.shutdown()
+        self.documents.shutdown()
         self.library.shutdown()
         self.services.runner.wait(3000)
         self.services.close()
 
+    def _connect(self) -> None:
+        w, i = self.window, self.integration
+        w.settings_requested.connect(self.open_settings)
+        w.quit_requested.connect(self.quit)
+        w.hidden.connect(self._on_window_hidden)
+        w.shown.connect(self._on_window_shown)
+        i.show_requested.connect(w.show_front)
+        i.settings_requested.connect(self.open_settings)
+        i.quit_requested.connect(self.quit)
+        i.files_opened.connect(self.open_files)
+        self._file_open.files_opened.connect(self.open_files)
+        self.services.settings.changed.connect(self._on_setting_changed)
+
+    def _start_work(self) -> None:
+        """The start-up order after the window: messages, model, Ollama, mic, history."""
+        if self._started:
+            return
+        self._started = True
+        messages = self.services.messages
+        messages.attach()
+        for problem in self.services.settings.problems:
+            messages.warning(problem)
+        self.speech_model.load()
+        self.window.refresh_ollama()
+        self.window.refresh_microphone()
+        self.library.search("")
+        self.library.find_recoverable()
+        self.library.requeue_saved()
+
     def _on_window_shown(self) -> None:
         from PySide6.QtCore import QTimer
 
-        self.shown_at = time.monotonic()
-        log.info("Window shown %.0f ms after launch", (self.shown_at - self.launched) * 1000)
+        if self.shown_at is None:
+            self.shown_at = time.monotonic()
+            log.info("Window shown %.0f ms after launch", (self.shown_at - self.launched) * 1000)
         # Let the first frame paint before anything else runs.
-        QTimer.singleShot(0, self.window.start)
+        QTimer.singleShot(0, self._start_work)
+
+    def _on_window_hidden(self) -> None:
+        from PySide6.QtCore import QSettings
+
+        state = QSettings(str(self.services.paths.config_file.parent / UI_STATE_FILE),
+                          QSettings.Format.IniFormat)
+        if state.value(TOLD_ABOUT_TRAY) != "yes":
+            self.integration.notify_hidden()
+            state.setValue(TOLD_ABOUT_TRAY, "yes")
+            state.sync()
 
     def _on_setting_changed(self, key: str) -> None:
+        settings = self.services.settings.settings
+        self.speech_model.settings_changed(key, busy=self.dictation.state.busy)
         if key == "ui.theme":
-            self.theme.apply(self.services.settings.settings.ui.theme)
-        elif key.startswith("whisper.model") or key in ("whisper.device",
-                                                        "whisper.compute_type",
-                                                        "whisper.threads"):
-            if not self.controller.recording:
-                self.controller.load_model()
+            self.theme.apply(settings.ui.theme)
         elif key.startswith("ollama."):
             self.window.refresh_ollama()
         elif key == "audio.device":
             self.window.refresh_microphone()
         elif key == "cleanup.preset":
-            self.window.compare.set_preset(self.services.settings.settings.cleanup.preset)
+            self.window.compare.set_preset(settings.cleanup.preset)
 
 
-def build_services(paths: AppPaths) -> "Services":
+def build_services(paths: AppPaths, sounddevice: ModuleType | None = None) -> "Services":
     """Build the settings wrapper, message bridge, runner and history. GUI thread."""
     from desktop.engine.history import History, HistoryError
+    from desktop.ui.jobs import JobRunner
     from desktop.ui.messages import MessageBridge
     from desktop.ui.services import Services
     from desktop.ui.settings_model import SettingsModel
-    from desktop.ui.workers import JobRunner
 
     messages = MessageBridge()
     settings = SettingsModel(SettingsFile(paths.config_file))
-    services = Services(paths, settings, messages, JobRunner())
+    history = None
     try:
-        services.history = History(paths.history_db)
+        history = History(paths.history_db)
     except HistoryError as e:
         messages.error(str(e))
-    return services
+    return Services(paths, settings, messages, JobRunner(), history, sounddevice)
 
 
-def run_gui(argv: Sequence[str]) -> int:
-    """Open the Dictara window and run until it closes; returns the exit code.
+def run_gui(argv: Sequence[str], files: Sequence[Path] = ()) -> int:
+    """Open the Dictara window and run until Quit; returns the exit code.
 
     Args:
         argv: GUI flags: ``--tray`` (or ``--minimized``) starts without the main window.
+        files: files to transcribe; a running Dictara queues them instead.
     """
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
@@ -152,23 +257,20 @@ def run_gui(argv: Sequence[str]) -> int:
     qapp.setApplicationName("Dictara")
     qapp.setApplicationDisplayName("Dictara")
     qapp.setDesktopFileName("dictara")
-    # Single instance, hotkey, tray (desktop/ui/desktop_integration.py).
     from desktop.platform import ipc
-    from desktop.ui.desktop_integration import DesktopIntegration
     from desktop.ui.ipc_server import IpcServer, send_or_listen
 
     paths = AppPaths.default()
     server: IpcServer | None = None
     try:
-        server = send_or_listen(ipc.server_address(paths.config_file.parent), lambda: "idle")
+        server = send_or_listen(ipc.server_address(paths.config_file.parent), lambda: "idle",
+                                paths=tuple(str(f) for f in files))
         if server is None:
-            log.info("Dictara is already running; asked it to show its window")
+            log.info("Dictara is already running; handed it over")
             return 0
     except ipc.Error as e:
         log.warning("%s", e)
-    app = DictaraApp(qapp, paths)
-    integration = DesktopIntegration(app, server)
-    qapp.aboutToQuit.connect(integration.shutdown)
+    app = DictaraApp(qapp, paths, server=server)
     qapp.aboutToQuit.connect(app.shutdown)
-    integration.start(hidden=bool({"--tray", "--minimized"} & set(argv)))
+    app.start(hidden=bool({"--tray", "--minimized"} & set(argv)), files=files)
     return qapp.exec()

@@ -182,8 +182,8 @@ def _open_and_close(qapp: object, root: Path) -> str:
         outcome[0] = result
         loop.quit()
 
-    app.controller.model_ready.connect(lambda _name: finish("ready"))
-    app.controller.model_failed.connect(lambda message: finish(f"model failed: {message}"))
+    app.speech_model.ready.connect(lambda _name: finish("ready"))
+    app.speech_model.failed.connect(lambda message: finish(f"model failed: {message}"))
     QTimer.singleShot(WINDOW_TIMEOUT_MS, loop.quit)
     try:
         app.show()
@@ -191,7 +191,7 @@ def _open_and_close(qapp: object, root: Path) -> str:
         if app.shown_at is None:
             outcome[0] = "the window was never shown"
     finally:
-        app.window.close()
+        app.window.hide()
         app.shutdown()
         app.window.deleteLater()
         qapp.processEvents()

@@ -10,10 +10,9 @@ from types import FrameType
 from desktop.cli.context import Context, error
 from desktop.config import Error as SettingsError
 from desktop.engine import audio, models, spool
-from desktop.engine.session import Dropout, Event, Failed, Finished, Level, Listening, Session
-from desktop.engine.streaming import Committed, Partial
+from desktop.engine.session import Dropout, Event, Failed, Finished, Listening, Session
+from desktop.engine.streaming import Partial
 from desktop.engine.transcriber import Transcriber
-from desktop.engine.transcript import join_text
 from desktop.options import model_options, session_options
 
 
@@ -75,23 +74,20 @@ class _Terminal:
 
     def __init__(self) -> None:
         self.failed = False
-        self._committed: list[str] = []
         self._tty = sys.stderr.isatty()
 
     def on_event(self, event: Event) -> None:
         if isinstance(event, Listening):
             print("Listening… (Ctrl+C to stop)", file=sys.stderr, flush=True)
-        elif isinstance(event, Committed):
-            self._committed.append(event.text)
-        elif isinstance(event, Partial) and event.text:
-            self._show(join_text([*self._committed, event.text]))
+        elif isinstance(event, Partial):
+            if event.shown:
+                self._show(event.shown)
         elif isinstance(event, Failed | Dropout):
             self.failed = self.failed or isinstance(event, Failed)
             self.clear()
             print(f"{'error' if isinstance(event, Failed) else 'warning'}: {event.message}",
                   file=sys.stderr, flush=True)
-        elif not isinstance(event, Level | Finished):
-            raise TypeError(event)
+        # Level, Committed (a Partial with it follows) and Finished: nothing to show.
 
     def clear(self) -> None:
         if self._tty:
@@ -117,6 +113,8 @@ def _print_result(finished: Finished, as_json: bool) -> None:
         print(json.dumps({
             "text": finished.text,
             "duration": round(finished.duration, 3),
+            "language": finished.transcript.language,
+            "model": finished.transcript.model,
             "committed_segments": finished.committed_segments,
             "stop_to_final_ms": round(finished.stop_to_final_ms, 1),
             "recording": str(finished.recording) if finished.recording else None,

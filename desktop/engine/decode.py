@@ -22,6 +22,31 @@ SAMPLE_RATE = 16000
 AudioArray = npt.NDArray[np.float32]
 # A file that decodes to less than this share of its declared length counts as truncated.
 TRUNCATION_RATIO = 0.97
+# The audio and video types Dictara offers and looks for (lower case, with the dot): what
+# folder drops pick up, what the open dialog shows, and what the installers register for
+# "Open with". Every one decodes with PyAV's FFmpeg; other types still work when named
+# directly, these are just the ones advertised.
+MEDIA_SUFFIXES: tuple[str, ...] = (
+    ".wav", ".mp3", ".m4a", ".flac", ".ogg", ".oga", ".opus", ".webm", ".mp4", ".mkv", ".mov",
+    ".aac", ".wma", ".aiff", ".aif", ".amr", ".3gp", ".m4v", ".avi",
+)
+
+
+def media_filter() -> str:
+    """Return a file-dialog name filter for :data:`MEDIA_SUFFIXES`, then all files.
+
+    The string is in Qt's ``QFileDialog`` syntax, but the engine stays Qt-free. Any thread.
+
+    Returns:
+        ``"Audio and video (*.wav *.mp3 ...);;All files (*)"``.
+    """
+    patterns = " ".join(f"*{suffix}" for suffix in MEDIA_SUFFIXES)
+    return f"Audio and video ({patterns});;All files (*)"
+
+
+def _type_names() -> str:
+    names = [suffix.lstrip(".") for suffix in MEDIA_SUFFIXES]
+    return f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 class Error(Exception):
@@ -61,10 +86,21 @@ class EmptyFileError(Error):
 
 
 class NotMediaError(Error):
-    """A file ffmpeg cannot read as audio or video."""
+    """A file ffmpeg cannot read as audio or video.
 
-    reason = ("not an audio or video file Dictara can read; use a format such as wav, mp3, "
-              "m4a, flac, ogg, opus, webm, mp4, mkv or mov")
+    The reason names the supported types when the file's suffix is not one of them, and
+    suggests damage or a wrong suffix when it is.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        suffix = path.suffix.lower()
+        if suffix in MEDIA_SUFFIXES:
+            self.reason = (f"not an audio or video file Dictara can read; it may be damaged, "
+                           f"or another kind of file named {suffix}")
+        else:
+            self.reason = (f"not an audio or video file Dictara can read; use one of these "
+                           f"types: {_type_names()}")
 
 
 class NoAudioStreamError(Error):

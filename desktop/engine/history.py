@@ -1,7 +1,9 @@
 """The history of dictations and file transcriptions, in SQLite with FTS5 search.
 
 The raw transcript is stored the moment it exists; the cleaned text is added when (and
-if) cleanup finishes, so nothing captured is lost whatever the LLM does.
+if) cleanup finishes, so nothing captured is lost whatever the LLM does. Other processes
+(the ``dictara history`` command) may read it while the app writes: the file is in WAL mode,
+so readers and the one writer do not block each other.
 """
 
 import contextlib
@@ -17,7 +19,10 @@ from pathlib import Path
 from desktop.engine.cleanup import CleanupResult
 from desktop.engine.transcript import Segment, Transcript
 
-KINDS = ("dictation", "file")
+KINDS = ("dictation", "file", "recovered")
+# Primary SQLite result codes (the low byte of an extended code) that get their own error.
+_BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+_CORRUPT_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -76,6 +81,22 @@ class HistoryError(Error):
                 "The text is still on screen.")
 
 
+class HistoryBusyError(HistoryError):
+    """Another connection kept the history database locked for longer than the timeout."""
+
+    def __str__(self) -> str:
+        return (f"The history at {self.path} stayed locked by another Dictara process or "
+                f"program ({self.reason}); try again in a moment.")
+
+
+class HistoryCorruptError(HistoryError):
+    """The history file is not an SQLite database, or its pages are damaged."""
+
+    def __str__(self) -> str:
+        return (f"The history at {self.path} is damaged ({self.reason}); move the file aside "
+                "and Dictara will start a new, empty history.")
+
+
 @dataclass(frozen=True)
 class Entry:
     """One stored dictation or file result.
@@ -83,7 +104,8 @@ class Entry:
     Attributes:
         id: the row id.
         created: when it was stored (UTC).
-        kind: "dictation" or "file".
+        kind: "dictation", "file" or "recovered" (a dictation that was cut off by a crash
+            and transcribed from its recording afterwards).
         source: the file transcribed, or the recording of a dictation.
         duration: seconds of audio.
         language: language code.
@@ -120,19 +142,43 @@ class History:
         path: the SQLite file (readable by the user only).
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False, timeout: float = 5.0) -> None:
+        """Open the store, creating the file and its tables unless ``read_only``.
+
+        Args:
+            path: the SQLite file.
+            read_only: open an existing file without creating or changing anything, for a
+                reader in another process while the app has it open. A file without the
+                tables (created but never written) reads as empty.
+            timeout: seconds to wait for another connection's lock before giving up.
+
+        Raises:
+            HistoryBusyError: another connection kept the file locked for ``timeout``.
+            HistoryCorruptError: the file is not an SQLite database.
+            HistoryError: the file could not be created or opened (read-only: it is missing).
+        """
         self.path = path
         self._lock = threading.Lock()
+        self._empty = False
         with self._errors():
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
-            os.close(fd)
-            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(_SCHEMA)
+            if read_only:
+                self._db = _connect(f"{path.absolute().as_uri()}?mode=ro", timeout)
+                self._empty = not _has_entries(self._db)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+                os.close(fd)
+                self._db = _connect(path, timeout)
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.executescript(_SCHEMA)
 
     def add(self, transcript: Transcript, kind: str, recording: Path | None = None) -> int:
         """Store a raw transcript and return its id.
+
+        Args:
+            transcript: the raw result.
+            kind: one of :data:`KINDS`.
+            recording: the dictation's audio file, if it is kept.
 
         Raises:
             ValueError: an unknown kind.
@@ -195,6 +241,8 @@ class History:
             self._db.close()
 
     def _select(self, sql: str, params: tuple[object, ...]) -> list[Entry]:
+        if self._empty:
+            return []
         with self._errors(), self._lock:
             return [_entry(row) for row in self._db.execute(sql, params).fetchall()]
 
@@ -202,8 +250,37 @@ class History:
     def _errors(self) -> Iterator[None]:
         try:
             yield
-        except (sqlite3.Error, OSError) as e:
+        except sqlite3.Error as e:
+            raise _error_class(e)(self.path, str(e) or type(e).__name__) from e
+        except OSError as e:
             raise HistoryError(self.path, str(e) or type(e).__name__) from e
+
+
+def _connect(database: Path | str, timeout: float) -> sqlite3.Connection:
+    """Open a connection in autocommit mode; a string is an SQLite ``file:`` URI."""
+    return sqlite3.connect(database, timeout=timeout, check_same_thread=False,
+                           isolation_level=None, uri=isinstance(database, str))
+
+
+def _has_entries(db: sqlite3.Connection) -> bool:
+    """Return whether the entries table exists; closes ``db`` if reading it fails."""
+    try:
+        row = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'entries'").fetchone()
+    except sqlite3.Error:
+        db.close()
+        raise
+    return row is not None
+
+
+def _error_class(error: sqlite3.Error) -> type[HistoryError]:
+    """Return the history error that describes an SQLite error."""
+    # Errors raised by the sqlite3 module itself (a closed connection) carry no code.
+    primary = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    if primary in _BUSY_CODES:
+        return HistoryBusyError
+    if primary in _CORRUPT_CODES:
+        return HistoryCorruptError
+    return HistoryError
 
 
 def _entry(row: tuple[object, ...]) -> Entry:

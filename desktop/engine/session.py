@@ -27,6 +27,7 @@ from desktop.engine.streaming import (
     StreamingSession,
 )
 from desktop.engine.transcriber import Transcriber
+from desktop.engine.transcript import Transcript
 
 log = logging.getLogger(__name__)
 
@@ -103,18 +104,28 @@ class Finished:
     """The dictation is over. Always the last event (except after cancel()).
 
     Attributes:
-        text: the final transcript.
-        duration: seconds of audio recorded.
+        transcript: the final transcript: its segments, the language used or detected,
+            the model, the recording's length; its source is the recording's path
+            (``"dictation"`` when retention deleted it).
         recording: the WAV file, or None when retention deleted it.
         stop_to_final_ms: milliseconds from the stop to the final text.
         committed_segments: spans committed while speaking (the tail included).
     """
 
-    text: str
-    duration: float
+    transcript: Transcript
     recording: Path | None
     stop_to_final_ms: float
     committed_segments: int
+
+    @property
+    def text(self) -> str:
+        """The final text."""
+        return self.transcript.text
+
+    @property
+    def duration(self) -> float:
+        """Seconds of audio recorded."""
+        return self.transcript.duration
 
 
 Event = Listening | Level | Partial | Committed | Dropout | Failed | Finished
@@ -266,15 +277,18 @@ class Session:
         if self._cancel.is_set():
             return
         self.stop()
-        text = self._streaming.finish()
+        self._streaming.finish()
         assert self._stop_time is not None
         took = (time.monotonic() - self._stop_time) * 1000
         recording: Path | None = path
         if self._options.keep_days == 0:
             path.unlink(missing_ok=True)
             recording = None
-        self._finished = Finished(text, writer.duration, recording, took,
-                                  self._streaming.spans)
+        streaming = self._streaming
+        transcript = Transcript(str(recording) if recording else "dictation", writer.duration,
+                                streaming.language, self._transcriber.ref.name,
+                                streaming.segments)
+        self._finished = Finished(transcript, recording, took, streaming.spans)
         self._emit(self._finished)
 
     def _take(self, writer: Spool, block: AudioArray) -> None:

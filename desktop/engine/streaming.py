@@ -38,7 +38,7 @@ import numpy as np
 
 from desktop.engine.decode import SAMPLE_RATE, AudioArray
 from desktop.engine.transcriber import PROMPT_CHARS, TranscribeOptions, Transcriber
-from desktop.engine.transcript import Segment, join_text
+from desktop.engine.transcript import Segment, add_segment, join_text
 from desktop.engine.vad import FRAME, StreamingVad
 
 log = logging.getLogger(__name__)
@@ -96,9 +96,16 @@ class Partial:
 
     Attributes:
         text: the words heard since the last commit (may be empty).
+        committed: the committed text so far, which ``text`` follows.
     """
 
     text: str
+    committed: str = ""
+
+    @property
+    def shown(self) -> str:
+        """The committed text followed by the volatile words: what to show live."""
+        return join_text([self.committed, self.text])
 
 
 @dataclass(frozen=True)
@@ -136,6 +143,9 @@ class StreamingSession:
 
     Attributes:
         committed: the committed spans so far.
+        language: the language set, else the one the first final-quality decode that
+            found words detected (then fixed for the rest of the dictation, as for a
+            file's windows), else "".
         decodes: (kind, audio seconds, milliseconds) of every decode so far, for
             diagnostics; appended by the decoder thread.
     """
@@ -166,6 +176,7 @@ class StreamingSession:
         self._last_partial: tuple[int, list[Segment]] | None = None
         self._error: BaseException | None = None
         self.committed: list[Committed] = []
+        self.language = options.transcribe.language or ""
         self.decodes: list[tuple[str, float, float]] = []
         self._thread = threading.Thread(target=self._run, name="streaming-decoder", daemon=True)
 
@@ -173,6 +184,14 @@ class StreamingSession:
     def text(self) -> str:
         """The committed text so far."""
         return join_text(c.text for c in self.committed)
+
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        """The committed text as segments (a held-back full stop joins the span before)."""
+        segments: list[Segment] = []
+        for c in self.committed:
+            add_segment(segments, Segment(c.start, c.end, c.text))
+        return tuple(segments)
 
     @property
     def spans(self) -> int:
@@ -354,7 +373,7 @@ class StreamingSession:
             self._advance = None
         self._commit_text(self._settle_full_stop(text), job.start / SAMPLE_RATE,
                           job.end / SAMPLE_RATE)
-        self._on_event(Partial(self._after_held_stop(job.rest)))
+        self._on_event(self._partial(job.rest))
 
     def _commit_text(self, text: str, start: float, end: float) -> None:
         if not text:
@@ -363,6 +382,9 @@ class StreamingSession:
         with self._cond:
             self.committed.append(event)
         self._on_event(event)
+
+    def _partial(self, text: str) -> Partial:
+        return Partial(self._after_held_stop(text), self.text)
 
     def _after_held_stop(self, text: str) -> str:
         """Return ``text`` as it follows the committed text: after the held full stop,
@@ -391,7 +413,7 @@ class StreamingSession:
                 self._cut(job.end)  # committed next, from the text just decoded
                 current = False
         if current:
-            self._on_event(Partial(self._after_held_stop(text)))
+            self._on_event(self._partial(text))
 
     def _partial_done(self, job: _Job, segments: list[Segment], began: float) -> None:
         took = time.monotonic() - began
@@ -403,7 +425,7 @@ class StreamingSession:
             if current and self._options.agreement:
                 self._commit_agreed(job, segments)
         if current:
-            self._on_event(Partial(self._after_held_stop(join_text(s.text for s in segments))))
+            self._on_event(self._partial(join_text(s.text for s in segments)))
 
     def _commit_agreed(self, job: _Job, segments: list[Segment]) -> None:
         """Cut the open span after the segments this partial and the last one agree on.
@@ -451,7 +473,13 @@ class StreamingSession:
                                           temperatures=options.temperatures[:1])
         elif kind == "tail" or self._finishing:
             options = dataclasses.replace(options, temperatures=self._options.stop_temperatures)
-        return self._transcriber.transcribe_audio(audio, options, self._options.encoder_padding)
+        if self.language:
+            options = dataclasses.replace(options, language=self.language)
+        decoded = self._transcriber.transcribe_audio(audio, options,
+                                                     self._options.encoder_padding)
+        if decoded.segments and not self.language and kind != "partial":
+            self.language = decoded.language
+        return decoded.segments
 
     def _prompt(self) -> str | None:
         text = self.text or self._options.transcribe.initial_prompt or ""

@@ -74,6 +74,19 @@ class TranscribeOptions:
     max_new_tokens: int | None = None
 
 
+@dataclass(frozen=True)
+class Decoded:
+    """What one decode of an audio buffer found.
+
+    Attributes:
+        segments: the recognised spans, times relative to the buffer's start.
+        language: the language used or detected ("" for silence with none set).
+    """
+
+    segments: list[Segment]
+    language: str
+
+
 class Transcriber:
     """Owns a Whisper model and transcribes files and audio buffers with it.
 
@@ -175,7 +188,7 @@ class Transcriber:
                           tuple(segments), warnings)
 
     def transcribe_audio(self, audio: AudioArray, options: TranscribeOptions,
-                         encoder_padding: float | None = None) -> list[Segment]:
+                         encoder_padding: float | None = None) -> Decoded:
         """Transcribe a 16 kHz mono buffer in one call (for live dictation).
 
         Args:
@@ -186,16 +199,16 @@ class Transcriber:
                 Should Whisper loop on the shorter window, the full one is decoded.
 
         Returns:
-            The segments, with times relative to the buffer's start.
+            The segments, with times relative to the buffer's start, and the language.
         """
         with short_window.padding(encoder_padding):
-            found, _language = self._decode(self.model(), audio, options)
+            found, language = self._decode(self.model(), audio, options)
             segments = list(found)
         text = " ".join(s.text for s in segments)
         if encoder_padding is not None and get_compression_ratio(text) > LOOPING_COMPRESSION:
             log.info("Whisper looped on a shortened window; decoding the full window")
             return self.transcribe_audio(audio, options)
-        return segments
+        return Decoded(segments, language or "")
 
     def _decode(
         self, model: WhisperModel, audio: AudioArray, options: TranscribeOptions

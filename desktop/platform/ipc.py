@@ -8,6 +8,7 @@ protocol version::
 
     → {"v": 1, "command": "toggle"}
     ← {"v": 1, "ok": true, "state": "recording", "message": ""}
+    → {"v": 1, "command": "open", "paths": ["/home/me/talk.m4a"]}
 
 The client is plain Python (``socket`` on POSIX, a named pipe on Windows) so the CLI never
 imports Qt; the server side is Qt because it lives in the GUI's event loop. Addresses are
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 PROTOCOL_VERSION = 1
-COMMANDS = ("toggle", "start", "stop", "cancel", "show")
+COMMANDS = ("toggle", "start", "stop", "cancel", "show", "open")
 TIMEOUT = 3.0  # seconds to connect and to wait for the reply
 MAX_LINE = 64 * 1024
 
@@ -72,10 +73,13 @@ class Request:
     Attributes:
         command: one of ``COMMANDS``.
         version: the sender's protocol version.
+        paths: absolute paths of files to transcribe (``open``: show the window and
+            queue them).
     """
 
     command: str
     version: int = PROTOCOL_VERSION
+    paths: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,10 @@ def server_address(config_dir: Path) -> str:
 
 def encode_request(request: Request) -> bytes:
     """Return the request as one JSON line."""
-    return _line({"v": request.version, "command": request.command})
+    data: dict[str, Any] = {"v": request.version, "command": request.command}
+    if request.paths:
+        data["paths"] = list(request.paths)
+    return _line(data)
 
 
 def decode_request(line: bytes) -> Request:
@@ -125,7 +132,10 @@ def decode_request(line: bytes) -> Request:
     command = data.get("command")
     if command not in COMMANDS:
         raise ProtocolError(f"unknown command {command!r}; use one of {', '.join(COMMANDS)}")
-    return Request(command, data["v"])
+    paths = data.get("paths", [])
+    if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+        raise ProtocolError("paths must be a list of strings")
+    return Request(command, data["v"], tuple(paths))
 
 
 def encode_reply(reply: Reply) -> bytes:
@@ -153,12 +163,14 @@ def send(
     *,
     timeout: float = TIMEOUT,
     stream: BinaryIO | socket.socket | None = None,
+    paths: tuple[str, ...] = (),
 ) -> Reply:
     """Send one command to the running instance and return its reply. Any thread.
 
     Args:
         command: one of ``COMMANDS``.
         address: from :func:`server_address`.
+        paths: for ``open``, the absolute paths of the files.
         timeout: seconds to connect and to wait for the reply.
         stream: an already connected socket or file to use instead (tests).
 
@@ -170,14 +182,17 @@ def send(
     """
     if command not in COMMANDS:
         raise ValueError(f"unknown command {command!r}; use one of {', '.join(COMMANDS)}")
+    request = encode_request(Request(command, paths=paths))
+    if len(request) > MAX_LINE:
+        raise ValueError(f"too many files for one request ({len(paths)}); pass fewer at once")
     conn = stream if stream is not None else _connect(address, timeout)
     try:
         if isinstance(conn, socket.socket):
             conn.settimeout(timeout)
-            conn.sendall(encode_request(Request(command)))
+            conn.sendall(request)
             line = _read_line(conn.recv)
         else:
-            conn.write(encode_request(Request(command)))
+            conn.write(request)
             conn.flush()
             line = _read_line(conn.read)
     except OSError as e:  # socket.timeout is an OSError

@@ -1,27 +1,25 @@
 """Dictating into other apps: hotkey, dictation window, paste, tray, IPC, start at login.
 
 :class:`DesktopIntegration` is built by the composition root (``desktop/app.py``) next to
-the main window and drives the same :class:`~desktop.ui.controller.Controller`. It owns
-the parts that make Dictara usable without its main window open.
+the main window and drives the same :class:`~desktop.ui.dictation.Dictation`. It owns
+the parts that make Dictara usable without its main window open, and asks the root for
+what only the root can do (show the window, open the settings, quit) by signals.
 """
 
 import logging
-from typing import TYPE_CHECKING
+from pathlib import Path
 
-from PySide6.QtCore import QObject, Slot
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.platform import autostart, permissions
 from desktop.platform.paste import KeySender
+from desktop.ui.dictation import Dictation, Owner, State
 from desktop.ui.dictation_window import DictationWindow
 from desktop.ui.hotkey_controller import HotkeyController, ListenerFactory
 from desktop.ui.ipc_server import IpcServer
-from desktop.ui.paster import Paster
+from desktop.ui.services import Services
 from desktop.ui.sounds import SoundPlayer
 from desktop.ui.tray import Tray
-
-if TYPE_CHECKING:
-    from desktop.app import DictaraApp
 
 log = logging.getLogger(__name__)
 
@@ -32,22 +30,35 @@ class DesktopIntegration(QObject):
     """Wires hotkey dictation, the tray and IPC commands into the app. GUI thread only.
 
     Args:
-        app: the composition root's app (services, controller, main window).
+        services: settings, messages, paths.
+        dictation: the dictation state machine.
         server: the single-instance server, or None when it could not listen.
         listener_factory: builds the hotkey listener (tests); pynput's when None.
         keys: sends the paste shortcut (tests); pynput's when None.
 
+    Signals:
+        show_requested(): show the main window (tray, a second ``dictara``).
+        settings_requested(): open the settings (tray).
+        quit_requested(): quit Dictara (tray).
+        files_opened(object): a list of :class:`~pathlib.Path` to transcribe
+            (``dictara FILE...`` while Dictara runs).
+
     Attributes:
         window: the dictation window.
-        paster: pastes into the focused app.
         hotkey: the hotkey dictation controller.
         tray: the tray icon.
         tray_shown: whether the desktop shows the tray icon.
     """
 
+    show_requested = Signal()
+    settings_requested = Signal()
+    quit_requested = Signal()
+    files_opened = Signal(object)
+
     def __init__(
         self,
-        app: "DictaraApp",
+        services: Services,
+        dictation: Dictation,
         server: IpcServer | None,
         *,
         listener_factory: ListenerFactory | None = None,
@@ -55,39 +66,33 @@ class DesktopIntegration(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.app = app
         self.server = server
-        services = app.services
+        self._services = services
         self._settings = services.settings
+        self._dictation = dictation
         self.window = DictationWindow(services.paths.config_file.parent / WINDOW_STATE_FILE)
-        self.paster = Paster(keys=keys, parent=self)
-        self.hotkey = HotkeyController(app.controller, self.window, self.paster,
+        self.window.follow(dictation)
+        self.hotkey = HotkeyController(dictation, self.window, services.settings,
+                                       services.messages, keys=keys,
                                        play=SoundPlayer(sd=services.sounddevice).play,
                                        listener_factory=listener_factory, parent=self)
         self.tray = Tray(self._settings.settings.ui.start_at_login, self)
         self.tray_shown = False
         self._connect()
 
-    def start(self, hidden: bool) -> None:
-        """Show the tray, register the hotkey, check permissions, then show the window.
-
-        Args:
-            hidden: start in the tray (``--tray``/``--minimized``): no main window.
-        """
-        qapp = QApplication.instance()
+    def start(self) -> None:
+        """Show the tray, register the hotkey, check permissions and start at login."""
         self.tray_shown = self.tray.show()
-        if isinstance(qapp, QApplication) and (self.tray_shown or hidden):
-            qapp.setQuitOnLastWindowClosed(False)  # the tray (or a later `dictara`) remains
         self.hotkey.register_hotkey()
         for missing in permissions.missing():
-            self.app.services.messages.warning(missing.message)
+            self._services.messages.warning(missing.message)
         self._sync_autostart()
-        if not hidden:
-            self.app.show()
-            return
-        self.app.start_hidden()
-        if not self.tray_shown:
-            log.info("No system tray; running without a window (run `dictara` to open it)")
+
+    def notify_hidden(self) -> None:
+        """Say, in the tray, that closing the window left Dictara running there."""
+        self.tray.notify("Dictara is still running",
+                         "Closing the window keeps Dictara in the tray, so the hotkey works. "
+                         "Quit it from the tray menu.")
 
     def shutdown(self) -> None:
         """Release the keyboard, remove the icon, stop listening. Idempotent."""
@@ -98,30 +103,23 @@ class DesktopIntegration(QObject):
             self.server.close()
             self.server = None
 
-    @Slot()
-    def show_main_window(self) -> None:
-        """Bring the main window to the front (a second `dictara`, the tray)."""
-        window = self.app.window
-        if window.isMinimized():
-            window.showNormal()
-        self.app.show()
-        window.raise_()
-        window.activateWindow()
-
     def _connect(self) -> None:
-        t, h = self.tray, self.hotkey
-        t.start_stop_requested.connect(h.toggle)
-        t.cancel_requested.connect(h.cancel)
-        t.open_requested.connect(self.show_main_window)
-        t.settings_requested.connect(self._on_tray_settings_requested)
+        t = self.tray
+        t.start_stop_requested.connect(self._on_tray_start_stop_requested)
+        t.cancel_requested.connect(self.hotkey.cancel)
+        t.open_requested.connect(self.show_requested)
+        t.settings_requested.connect(self.settings_requested)
         t.start_at_login_toggled.connect(self._on_tray_start_at_login_toggled)
-        t.quit_requested.connect(self._on_tray_quit_requested)
-        h.state_changed.connect(t.set_state)
-        h.show_requested.connect(self.show_main_window)
+        t.quit_requested.connect(self.quit_requested)
+        self._dictation.state_changed.connect(self._on_dictation_state_changed)
         if self.server is not None:
-            self.server.status = h.status
-            self.server.command_received.connect(h.handle_command)
+            self.server.status = self._status
+            self.server.command_received.connect(self._on_server_command_received)
+            self.server.files_received.connect(self._on_server_files_received)
         self._settings.changed.connect(self._on_settings_changed)
+
+    def _status(self) -> str:
+        return self._dictation.state.summary
 
     def _sync_autostart(self) -> None:
         wanted = self._settings.settings.ui.start_at_login
@@ -129,20 +127,36 @@ class DesktopIntegration(QObject):
             if wanted != autostart.is_enabled():
                 autostart.apply(wanted)
         except autostart.Error as e:
-            self.app.services.messages.warning(str(e))
+            self._services.messages.warning(str(e))
 
     @Slot()
-    def _on_tray_settings_requested(self) -> None:
-        self.show_main_window()
-        self.app.open_settings()
+    def _on_tray_start_stop_requested(self) -> None:
+        self.hotkey.toggle(Owner.COMMAND)
 
     @Slot(bool)
     def _on_tray_start_at_login_toggled(self, enabled: bool) -> None:
         self._settings.set("ui.start_at_login", enabled)
 
-    @Slot()
-    def _on_tray_quit_requested(self) -> None:
-        QApplication.quit()
+    @Slot(object)
+    def _on_dictation_state_changed(self, state: State) -> None:
+        self.tray.set_state(state.summary)
+
+    @Slot(str)
+    def _on_server_command_received(self, command: str) -> None:
+        if command == "show":
+            self.show_requested.emit()
+        elif command == "toggle":
+            self.hotkey.toggle(Owner.COMMAND)
+        elif command == "start":
+            self.hotkey.start(Owner.COMMAND)
+        elif command == "stop":
+            self.hotkey.stop()
+        elif command == "cancel":
+            self.hotkey.cancel()
+
+    @Slot(object)
+    def _on_server_files_received(self, paths: list[Path]) -> None:
+        self.files_opened.emit(paths)
 
     @Slot(str)
     def _on_settings_changed(self, key: str) -> None:

@@ -1,6 +1,5 @@
 """The dictation bar: Record/Stop, elapsed time, level meter, microphone, live text."""
 
-import enum
 import html
 import time
 
@@ -17,82 +16,64 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.engine.transcript import PUNCTUATION, join_text
+from desktop.engine.streaming import Partial
+from desktop.engine.transcript import PUNCTUATION
+from desktop.ui.dictation import State
 from desktop.ui.level_meter import LevelMeter
 from desktop.ui.resources import icon
 
 RECORD_SHORTCUT = "Ctrl+R"
 
 
-class State(enum.Enum):
-    """What the dictation bar shows."""
-
-    LOADING = "loading"  # the model loads; a click queues a start
-    READY = "ready"
-    STARTING = "starting"
-    RECORDING = "recording"
-    FINISHING = "finishing"  # stopped; the last words are being decoded
-
-
 class DictationPanel(QWidget):
     """Record button, timer, meter, microphone name and the live transcript.
 
-    GUI thread only. Committed text is shown normally; the volatile partial text after it
-    is grey and italic, and is replaced each time a new partial arrives.
+    GUI thread only. It renders the :class:`~desktop.ui.dictation.Dictation`'s state,
+    whoever started it. Committed text is shown
+    normally; the volatile partial text after it is grey and italic.
 
     Signals:
         record_clicked(): the user pressed Record or Stop (button or shortcut).
+
+    Attributes:
+        state: the dictation state shown.
     """
 
     record_clicked = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.state = State.LOADING
-        self._pending_start = False
-        self._committed: list[str] = []
-        self._partial = ""
+        self.state = State.IDLE
+        self._partial = Partial("")
         self._started_at = 0.0
         self._clock = QTimer(self)
         self._clock.setInterval(200)
         self._clock.timeout.connect(self._on_clock_timeout)
         self._build()
-        self.set_state(State.LOADING)
-
-    @property
-    def committed_text(self) -> str:
-        """The committed words so far."""
-        return join_text(self._committed)
-
-    @property
-    def pending_start(self) -> bool:
-        """Whether a click asked to record as soon as the model is ready."""
-        return self._pending_start
-
-    def set_pending_start(self, pending: bool) -> None:
-        """Show (or stop showing) that recording will start when the model is ready."""
-        self._pending_start = pending
-        self.set_state(self.state)
+        self.set_state(State.IDLE)
 
     def set_state(self, state: State) -> None:
-        """Switch the button, timer and hints to ``state``."""
+        """Switch the button, timer and hints to the dictation's ``state``."""
+        entering = state is not self.state
         self.state = state
-        recording = state in (State.RECORDING, State.STARTING)
-        self.record_button.setText(_BUTTON_TEXT[state] if not self._pending_start
-                                   else "Starts when ready…")
-        self.record_button.setProperty("recording", recording)
-        self.record_button.style().unpolish(self.record_button)
-        self.record_button.style().polish(self.record_button)
+        recording = state in (State.STARTING, State.RECORDING)
+        button = self.record_button
+        button.setText(_button_text(state))
+        button.setProperty("recording", recording or state is State.WAITING_FOR_MODEL)
+        button.style().unpolish(button)
+        button.style().polish(button)
         self._update_icons()
-        self.record_button.setEnabled(state is not State.FINISHING)
-        self.record_button.setAccessibleName("Stop dictation" if recording else "Start dictation")
-        self.record_button.setToolTip(f"{self.record_button.accessibleName()} "
-                                      f"({QKeySequence(RECORD_SHORTCUT).toString()})")
-        if state is State.RECORDING:
+        button.setEnabled(state is not State.FINISHING)
+        button.setAccessibleName("Start dictation" if _can_start(state) else "Stop dictation")
+        button.setToolTip(f"{button.accessibleName()} "
+                          f"({QKeySequence(RECORD_SHORTCUT).toString()})")
+        if entering and state in (State.STARTING, State.WAITING_FOR_MODEL):
+            self.show_partial(Partial(""))
+        if entering and state is State.RECORDING:
             self._started_at = time.monotonic()
             self._clock.start()
             self._on_clock_timeout()
-        elif state is not State.FINISHING:
+        elif state is not State.FINISHING and not recording:
             self._clock.stop()
         if not recording:
             self.meter.reset()
@@ -102,21 +83,10 @@ class DictationPanel(QWidget):
         self.mic_label.setText(name or "Default microphone")
         self.mic_label.setToolTip(f"Microphone: {self.mic_label.text()}")
 
-    def clear_live(self) -> None:
-        """Empty the live transcript for a new dictation."""
-        self._committed, self._partial = [], ""
-        self._render()
-
-    @Slot(str)
-    def show_partial(self, text: str) -> None:
-        """Replace the volatile text."""
-        self._partial = text
-        self._render()
-
-    @Slot(str, float, float)
-    def add_committed(self, text: str, _start: float, _end: float) -> None:
-        """Append final text of a span."""
-        self._committed.append(text)
+    @Slot(object)
+    def show_partial(self, partial: Partial) -> None:
+        """Show the committed text and, after it, the volatile words."""
+        self._partial = partial
         self._render()
 
     def _build(self) -> None:
@@ -168,19 +138,20 @@ class DictationPanel(QWidget):
 
     def _render(self) -> None:
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
-        body = html.escape(self.committed_text)
-        if self._partial:
-            glue = "" if self._partial[0] in PUNCTUATION else " "
+        committed, partial = self._partial.committed, self._partial.text
+        body = html.escape(committed)
+        if partial:
+            glue = "" if not committed or partial[0] in PUNCTUATION else " "
             body += (f'{glue}<span style="color:{muted}; font-style:italic">'
-                     f"{html.escape(self._partial)}</span>")
+                     f"{html.escape(partial)}</span>")
         self.live.setHtml(body)
         bar = self.live.verticalScrollBar()
         bar.setValue(bar.maximum())
 
     def _update_icons(self) -> None:
         self.mic_icon.setPixmap(icon("mic").pixmap(16, 16))
-        recording = self.state in (State.RECORDING, State.STARTING)
-        self.record_button.setIcon(icon("stop" if recording else "record", QColor("white")))
+        name = "record" if _can_start(self.state) else "stop"
+        self.record_button.setIcon(icon(name, QColor("white")))
 
     @Slot()
     def _on_clock_timeout(self) -> None:
@@ -194,10 +165,13 @@ class DictationPanel(QWidget):
         super().changeEvent(event)
 
 
-_BUTTON_TEXT = {
-    State.LOADING: "Record",
-    State.READY: "Record",
-    State.STARTING: "Stop",
-    State.RECORDING: "Stop",
-    State.FINISHING: "Finishing…",
-}
+def _can_start(state: State) -> bool:
+    return state in (State.IDLE, State.DONE, State.FAILED, State.CLEANING)
+
+
+def _button_text(state: State) -> str:
+    if state is State.WAITING_FOR_MODEL:
+        return "Starts when ready…"
+    if state is State.FINISHING:
+        return "Finishing…"
+    return "Record" if _can_start(state) else "Stop"

@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.engine.transcript import join_text
+from desktop.engine.streaming import Partial
+from desktop.ui.dictation import Dictation, State
 from desktop.ui.level_meter import LevelMeter
 from desktop.ui.resources import icon
 
@@ -102,6 +103,10 @@ class _TextBlock(QWidget):
 class DictationWindow(QWidget):
     """Shows one hotkey dictation at a time. GUI thread only.
 
+    :meth:`follow` makes it render a :class:`~desktop.ui.dictation.Dictation`: every
+    dictation whose text is pasted (hotkey, ``dictara toggle``, tray), not the main
+    window's own.
+
     Args:
         state_file: where the window's position is kept (an INI file); None = not kept.
 
@@ -127,7 +132,8 @@ class DictationWindow(QWidget):
         self.setStyleSheet(_STYLE)
         self.phase = Phase.HIDDEN
         self._state_file = state_file
-        self._committed: list[str] = []
+        self._hint = ""
+        self._dictation: Dictation | None = None
         self._drag_from: QPoint | None = None
         self._placed = False
         self._build()
@@ -135,9 +141,20 @@ class DictationWindow(QWidget):
         self._hide_timer.setSingleShot(True)
         self._hide_timer.timeout.connect(self._on_hide_timer_timeout)
 
+    def follow(self, dictation: Dictation) -> None:
+        """Render ``dictation`` from now on."""
+        self._dictation = dictation
+        dictation.state_changed.connect(self._on_dictation_state_changed)
+        dictation.level_changed.connect(self._on_dictation_level_changed)
+        dictation.partial_changed.connect(self._on_dictation_partial_changed)
+        dictation.cleaned_text_changed.connect(self._on_dictation_cleaned_text_changed)
+
+    def set_hint(self, hint: str) -> None:
+        """Say how to stop a dictation (the hotkey, or `dictara stop`)."""
+        self._hint = hint
+
     def show_listening(self, hint: str) -> None:
         """A dictation started: state, level, the words so far, and how to stop."""
-        self._committed = []
         self._set_phase(Phase.LISTENING, "Listening…", hint)
         self.meter.reset()
         self.meter.show()
@@ -160,17 +177,9 @@ class DictationWindow(QWidget):
         """Show the microphone level in dBFS."""
         self.meter.set_level(db)
 
-    @Slot(str)
-    def show_partial(self, text: str) -> None:
-        """Show the volatile words after the committed ones."""
-        self._set_live(join_text([*self._committed, text]))
-
-    @Slot(str, float, float)
-    def add_committed(self, text: str, _start: float = 0.0, _end: float = 0.0) -> None:
-        """Add words that will not change."""
-        if text:
-            self._committed.append(text)
-        self._set_live(join_text(self._committed))
+    def show_partial(self, partial: Partial) -> None:
+        """Show the committed words and the volatile ones after them."""
+        self._set_live(partial.shown)
 
     def show_working(self, text: str = "Transcribing…") -> None:
         """The microphone is closed; the final text is being made."""
@@ -328,6 +337,45 @@ class DictationWindow(QWidget):
             store = QSettings(str(self._state_file), QSettings.Format.IniFormat)
             store.setValue("pos", self.pos())
             store.sync()
+
+    @Slot(object)
+    def _on_dictation_state_changed(self, state: State) -> None:
+        dictation = self._dictation
+        if dictation is None or not dictation.owner.pastes:
+            return
+        document = dictation.document
+        if state is State.WAITING_FOR_MODEL:
+            self.show_waiting("Loading the speech model…")
+        elif state is State.STARTING:
+            self.show_listening(self._hint)
+        elif state is State.FINISHING:
+            self.show_working()
+        elif state is State.CLEANING and document is not None:
+            self.show_raw(document.transcript.text)
+        elif state is State.DONE and document is not None and document.result is not None:
+            self.show_cleaned(document.result.cleaned, document.result.fallback_reason or "")
+        elif state is State.FAILED:
+            self.show_message("Nothing was pasted", dictation.message)
+        elif state is State.IDLE and dictation.cancelled:
+            self.show_message("Cancelled", "Nothing was pasted; the recording is kept.",
+                              brief=True)
+        elif state is State.IDLE:
+            self.dismiss()
+
+    @Slot(float)
+    def _on_dictation_level_changed(self, db: float) -> None:
+        if self.phase is Phase.LISTENING:
+            self.set_level(db)
+
+    @Slot(object)
+    def _on_dictation_partial_changed(self, partial: Partial) -> None:
+        if self._dictation is not None and self._dictation.owner.pastes:
+            self.show_partial(partial)
+
+    @Slot(str)
+    def _on_dictation_cleaned_text_changed(self, text: str) -> None:
+        if self._dictation is not None and self._dictation.owner.pastes:
+            self.show_cleaning(text)
 
     @Slot()
     def _on_close_clicked(self) -> None:

@@ -15,12 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.engine.decode import MEDIA_SUFFIXES
 from desktop.ui.resources import icon
-
-MEDIA_SUFFIXES = frozenset((
-    ".wav", ".mp3", ".m4a", ".flac", ".ogg", ".oga", ".opus", ".webm", ".mp4", ".mkv", ".mov",
-    ".aac", ".wma", ".avi", ".m4v", ".aiff", ".aif", ".amr", ".3gp",
-))
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:

@@ -7,6 +7,7 @@ the start-up step: hand over to a running instance, or become the server.
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
@@ -29,9 +30,16 @@ class ListenError(ipc.Error):
 
 
 def send_or_listen(
-    address: str, status: Callable[[], str], parent: QObject | None = None
+    address: str, status: Callable[[], str], parent: QObject | None = None,
+    paths: tuple[str, ...] = (),
 ) -> "IpcServer | None":
     """Ask a running instance to show itself, or start listening. GUI thread only.
+
+    Args:
+        address: the server's address.
+        status: gives the state for replies, once this instance listens.
+        parent: the server's parent.
+        paths: files for the running instance to queue (``open``), if any.
 
     Returns:
         None when another instance is running (it was told to show itself and this one
@@ -43,7 +51,10 @@ def send_or_listen(
     """
     for _attempt in range(2):
         try:
-            ipc.send("show", address)
+            if paths:
+                ipc.send("open", address, paths=paths)
+            else:
+                ipc.send("show", address)
             return None
         except ipc.NotRunningError:
             pass
@@ -74,13 +85,15 @@ class IpcServer(QObject):
     ``state`` is the state after the command.
 
     Signals:
-        command_received(str): one of :data:`desktop.platform.ipc.COMMANDS`.
+        command_received(str): one of :data:`desktop.platform.ipc.COMMANDS` but ``open``.
+        files_received(object): ``open``: a list of :class:`~pathlib.Path` to queue.
 
     Attributes:
         status: returns the state sent back in every reply.
     """
 
     command_received = Signal(str)
+    files_received = Signal(object)
 
     def __init__(
         self, address: str, status: Callable[[], str], parent: QObject | None = None
@@ -139,5 +152,8 @@ class IpcServer(QObject):
             log.warning("Ignoring IPC request: %s", e)
             return ipc.Reply(False, self.status(), str(e))
         log.info("IPC command %s", request.command)
-        self.command_received.emit(request.command)
+        if request.command == "open":
+            self.files_received.emit([Path(p) for p in request.paths])
+        else:
+            self.command_received.emit(request.command)
         return ipc.Reply(True, self.status())

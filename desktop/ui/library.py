@@ -1,5 +1,6 @@
 """File jobs, history queries and crash recovery, between the workers and the window."""
 
+import json
 import logging
 from pathlib import Path
 
@@ -10,11 +11,16 @@ from desktop.engine.history import Entry
 from desktop.engine.transcriber import Transcriber
 from desktop.engine.transcript import Transcript
 from desktop.options import transcribe_options
-from desktop.ui.controller import Controller, Document, document_from_entry
+from desktop.ui.documents import Document, Documents, document_from_entry
+from desktop.ui.file_jobs import FileJobWorker
 from desktop.ui.file_queue import expand_paths
-from desktop.ui.workers import FileJobWorker, describe_error
+from desktop.ui.jobs import describe_error
+from desktop.ui.services import Services
+from desktop.ui.speech_model import SpeechModel
 
 log = logging.getLogger(__name__)
+
+QUEUE_FILE = "queued-files.json"  # in the data folder: files still waiting when Dictara quit
 
 
 class NoModelError(Exception):
@@ -49,20 +55,47 @@ class Library(QObject):
     entries_found = Signal(object)
     recoverable_found = Signal(object)
 
-    def __init__(self, controller: Controller, parent: QObject | None = None) -> None:
+    def __init__(self, services: Services, speech_model: SpeechModel, documents: Documents,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.controller = controller
-        self.services = controller.services
+        self.services = services
+        self._speech_model = speech_model
+        self._documents = documents
         self.files = FileJobWorker(self._transcriber, self)
         self.documents: dict[int, Document] = {}
         self._recovered: dict[int, Path] = {}
+        self._queued: dict[int, Path] = {}  # not finished, failed or cancelled yet
         self.files.finished.connect(self._on_files_finished)
-        controller.history_changed.connect(self._on_controller_history_changed)
+        self.files.failed.connect(self._on_files_failed)
+        self.files.cancelled.connect(self._on_files_cancelled)
+        documents.history_changed.connect(self._on_documents_history_changed)
         self._query = ""
 
     def add_paths(self, paths: list[Path]) -> None:
         """Queue files (folders are searched for media files in the background)."""
         self.services.runner.submit(lambda: expand_paths(paths), self._on_paths_expanded)
+
+    @property
+    def pending(self) -> int:
+        """Files queued or being transcribed."""
+        return len(self._queued)
+
+    def requeue_saved(self) -> None:
+        """Queue again the files that were still waiting when Dictara last quit."""
+        saved = self._queue_file()
+        try:
+            names = json.loads(saved.read_text(encoding="utf-8"))
+            saved.unlink()
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError) as e:
+            log.warning("Could not read %s: %s", saved, e)
+            return
+        paths = [Path(n) for n in names if isinstance(n, str)]
+        if paths:
+            self.services.messages.info(
+                f"{len(paths)} file(s) still waiting when Dictara last quit are queued again.")
+            self.add_paths(paths)
 
     def cancel(self, job_id: int) -> None:
         """Cancel one file job."""
@@ -72,7 +105,7 @@ class Library(QObject):
         """Show a finished file's transcript in the compare view."""
         document = self.documents.get(job_id)
         if document is not None:
-            self.controller.show_document(document)
+            self._documents.show(document)
 
     def export_job(self, job_id: int, target: Path) -> None:
         """Write a finished file's transcript to ``target`` (format from its suffix)."""
@@ -116,9 +149,7 @@ class Library(QObject):
         if history is not None:
             self.services.runner.submit(lambda: history.delete(entry_id),
                                         self._on_entry_deleted)
-        document = self.controller.document
-        if document is not None and document.entry_id == entry_id:
-            document.entry_id = None
+        self._documents.forget_entry(entry_id)
 
     def find_recoverable(self) -> None:
         """Look for dictations cut off by a crash; ``recoverable_found`` follows if any."""
@@ -126,8 +157,7 @@ class Library(QObject):
         self.services.runner.submit(lambda: spool.unfinished(folder), self._on_spools_found)
 
     def recover(self, infos: list[spool.SpoolInfo]) -> None:
-        """Repair the recordings and transcribe them as file jobs stored as dictations."""
-        options = transcribe_options(self.services.settings.settings)
+        """Repair the recordings and transcribe them as file jobs, stored as recovered."""
         for info in infos:
             try:
                 path = spool.finalise(info)
@@ -135,18 +165,34 @@ class Library(QObject):
                 self.services.messages.error(f"The recording {info.path} could not be "
                                              f"repaired ({e.strerror}); it was left as it is.")
                 continue
-            job = self.files.add(path, options)
-            self._recovered[job] = path
-            self.job_added.emit(job, path)
+            self._recovered[self._add_job(path)] = path
 
     def shutdown(self) -> None:
-        """Cancel file jobs and stop their thread."""
+        """Quit: keep the files not done yet for the next start, stop the file thread."""
+        pending = [str(p) for p in self._queued.values()]
+        saved = self._queue_file()
+        try:
+            if pending:
+                saved.parent.mkdir(parents=True, exist_ok=True)
+                saved.write_text(json.dumps(pending, ensure_ascii=False), encoding="utf-8")
+                log.info("Kept %d queued file(s) for the next start", len(pending))
+        except OSError as e:
+            log.error("Could not keep the queued files in %s: %s", saved, e)
         self.files.shutdown()
 
+    def _queue_file(self) -> Path:
+        return self.services.paths.data_dir / QUEUE_FILE
+
     def _transcriber(self) -> Transcriber:
-        if self.services.transcriber is None:
+        if self._speech_model.transcriber is None:
             raise NoModelError
-        return self.services.transcriber
+        return self._speech_model.transcriber
+
+    def _add_job(self, path: Path) -> int:
+        job = self.files.add(path, transcribe_options(self.services.settings.settings))
+        self._queued[job] = path
+        self.job_added.emit(job, path)
+        return job
 
     @Slot(object, object)
     def _on_paths_expanded(self, paths: object, error: BaseException | None) -> None:
@@ -155,20 +201,29 @@ class Library(QObject):
             return
         if not paths:
             self.services.messages.warning("No audio or video files were found there.")
-        options = transcribe_options(self.services.settings.settings)
         for path in paths:
-            self.job_added.emit(self.files.add(path, options), path)
+            self._add_job(path)
 
     @Slot(int, object)
     def _on_files_finished(self, job_id: int, transcript: Transcript) -> None:
+        self._queued.pop(job_id, None)
         recording = self._recovered.pop(job_id, None)
-        kind = "dictation" if recording else "file"
+        kind = "recovered" if recording else "file"
         document = Document(transcript, kind, recording)
         self.documents[job_id] = document
-        self.controller.store(document)
+        self._documents.store(document)
         self.job_done.emit(job_id, summary(transcript))
-        if self.controller.document is None and not self.controller.recording:
-            self.controller.show_document(document)
+        if self._documents.document is None:
+            self._documents.show(document)
+
+    @Slot(int, str)
+    def _on_files_failed(self, job_id: int, _reason: str) -> None:
+        self._on_files_cancelled(job_id)
+
+    @Slot(int)
+    def _on_files_cancelled(self, job_id: int) -> None:
+        self._queued.pop(job_id, None)
+        self._recovered.pop(job_id, None)
 
     @Slot(object, object)
     def _on_exported(self, target: object, error: BaseException | None) -> None:
@@ -190,7 +245,7 @@ class Library(QObject):
         if error is not None:
             self.services.messages.error(describe_error(error))
         elif isinstance(entry, Entry):
-            self.controller.show_document(document_from_entry(entry), clean=False)
+            self._documents.show(document_from_entry(entry), clean=False)
 
     @Slot(object, object)
     def _on_entry_to_clean(self, found: object, error: BaseException | None) -> None:
@@ -201,8 +256,8 @@ class Library(QObject):
         if isinstance(entry, Entry):
             document = document_from_entry(entry)
             document.result = None
-            self.controller.show_document(document, clean=False)
-            self.controller.clean(document, preset)
+            self._documents.show(document, clean=False)
+            self._documents.clean(document, preset)
 
     @Slot(object, object)
     def _on_entry_deleted(self, _result: object, error: BaseException | None) -> None:
@@ -216,5 +271,5 @@ class Library(QObject):
             self.recoverable_found.emit(infos)
 
     @Slot()
-    def _on_controller_history_changed(self) -> None:
+    def _on_documents_history_changed(self) -> None:
         self.search(self._query)

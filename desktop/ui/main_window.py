@@ -25,48 +25,86 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.engine import audio, export, spool
+from desktop.engine import audio, decode, export, spool
 from desktop.engine.cleanup import CleanupResult, ServerStatus, probe_server
 from desktop.ui import dictation_panel as dp
+from desktop.ui.cleaners import Cleaners
 from desktop.ui.compare_view import (
     COPY_CLEANED_SHORTCUT,
     COPY_RAW_SHORTCUT,
     DIFF_SHORTCUT,
     CompareView,
 )
-from desktop.ui.controller import Controller, Document
+from desktop.ui.dictation import Dictation, Owner, State
+from desktop.ui.documents import Document, Documents
 from desktop.ui.file_queue import FileQueue
 from desktop.ui.history_view import HistoryView
 from desktop.ui.library import Library
 from desktop.ui.messages import Level, Message
 from desktop.ui.resources import icon
+from desktop.ui.services import Services
+from desktop.ui.speech_model import SpeechModel
 from desktop.ui.status import StatusBar
 
 log = logging.getLogger(__name__)
 
 TITLE = "Dictara"
-MEDIA_FILTER = ("Audio and video (*.wav *.mp3 *.m4a *.flac *.ogg *.opus *.webm *.mp4 *.mkv "
-                "*.mov *.aac);;All files (*)")
 EXPORT_FILTERS = {fmt: f"{fmt.upper()} (*.{fmt})" for fmt in export.FORMATS}
+
+
+STATUS_TEXT = {
+    State.WAITING_FOR_MODEL: "Loading the speech model; recording starts when it is ready…",
+    State.STARTING: "Opening the microphone…",
+    State.RECORDING: "Listening…",
+    State.FINISHING: "Finishing the transcript…",
+    State.CLEANING: "Cleaning the transcript…",
+}
 
 
 class MainWindow(QMainWindow):
     """The window a user sees when they open Dictara. GUI thread only.
 
+    Args:
+        services: settings, paths, messages, job pool.
+        speech_model: the Whisper model (its state is shown in the status bar).
+        dictation: the dictation state machine (the Record button drives it).
+        documents: the transcript on screen and its cleanups.
+        library: file jobs, history, recovery.
+        cleaners: the cleaner, for the Ollama host to probe.
+
     Signals:
         settings_requested(): the user asked for the settings dialog.
+        quit_requested(): Quit (the menu, Ctrl+Q), or closing the window without a tray.
+        hidden(): closing hid the window; Dictara keeps running in the tray.
         shown(): the window was first shown (start-up timing, deferred work).
+
+    Attributes:
+        hide_on_close: closing hides the window instead of quitting (a tray is shown).
     """
 
     settings_requested = Signal()
+    quit_requested = Signal()
+    hidden = Signal()
     shown = Signal()
 
-    def __init__(self, controller: Controller, library: Library,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        speech_model: SpeechModel,
+        dictation: Dictation,
+        documents: Documents,
+        library: Library,
+        cleaners: Cleaners,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.controller = controller
+        self.services = services
+        self.speech_model = speech_model
+        self.dictation_model = dictation
+        self.documents = documents
         self.library = library
-        self.services = controller.services
+        self.cleaners = cleaners
+        self.hide_on_close = False
         self._dropped: list[Path] = []
         self._recoverable: list[spool.SpoolInfo] = []
         self._shown_once = False
@@ -79,24 +117,17 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._connect()
 
-    def start(self) -> None:
-        """Begin background work that needs the window: model, Ollama, mic, history."""
-        self.services.messages.posted.connect(self._on_messages_posted)
-        self.services.messages.attach()
-        for problem in self.services.settings.problems:
-            self.status.show_message(Message(Level.WARNING, problem))
-        self.controller.load_model()
-        self.refresh_ollama()
-        self.refresh_microphone()
-        self.library.search("")
-        self.library.find_recoverable()
+    def show_front(self) -> None:
+        """Show the window (again) and bring it to the front."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
 
     def refresh_ollama(self) -> None:
         """Probe the Ollama server in the background and show the result."""
-        try:
-            host = self.services.cleaner().options.host
-        except ValueError:
-            return
+        host = self.cleaners.get().options.host
         self.services.runner.submit(lambda: probe_server(host), self._on_ollama_probed)
 
     def refresh_microphone(self) -> None:
@@ -169,7 +200,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Export transcript…", "Ctrl+E", self._on_export_triggered,
                      "export")
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.quit_requested)
         edit = menu.addMenu("&Edit")
         self._action(edit, "Copy &raw text", COPY_RAW_SHORTCUT, self.compare.copy_raw, "copy")
         self._action(edit, "Copy &cleaned text", COPY_CLEANED_SHORTCUT,
@@ -196,21 +227,18 @@ class MainWindow(QMainWindow):
         return action
 
     def _connect(self) -> None:
-        c, lib = self.controller, self.library
+        d, docs, lib, model = self.dictation_model, self.documents, self.library, self.speech_model
         self.dictation.record_clicked.connect(self._on_record_triggered)
-        c.session.level_changed.connect(self.dictation.meter.set_level)
-        c.session.partial_changed.connect(self.dictation.show_partial)
-        c.session.committed.connect(self.dictation.add_committed)
-        c.model_loading.connect(self._on_controller_model_loading)
-        c.model_ready.connect(self._on_controller_model_ready)
-        c.model_failed.connect(self._on_controller_model_failed)
-        c.recording_started.connect(self._on_controller_recording_started)
-        c.recording_listening.connect(self._on_controller_recording_listening)
-        c.recording_stopped.connect(self._on_controller_recording_stopped)
-        c.document_changed.connect(self._on_controller_document_changed)
-        c.cleanup_text.connect(self.compare.show_cleaning)
-        c.cleanup_done.connect(self._on_controller_cleanup_done)
-        self.compare.clean_again_requested.connect(c.clean_again)
+        d.state_changed.connect(self._on_dictation_state_changed)
+        d.level_changed.connect(self.dictation.meter.set_level)
+        d.partial_changed.connect(self.dictation.show_partial)
+        model.loading.connect(self._on_model_loading)
+        model.ready.connect(self._on_model_ready)
+        model.failed.connect(self._on_model_failed)
+        docs.document_changed.connect(self._on_documents_document_changed)
+        docs.cleanup_text.connect(self.compare.show_cleaning)
+        docs.cleanup_done.connect(self._on_documents_cleanup_done)
+        self.compare.clean_again_requested.connect(docs.clean_again)
         self.compare.copied.connect(self._on_compare_copied)
         self.files.add_requested.connect(self._on_open_triggered)
         self.files.cancel_requested.connect(lib.cancel)
@@ -230,64 +258,49 @@ class MainWindow(QMainWindow):
         self.history.reclean_requested.connect(self._on_history_reclean_requested)
         self.history.delete_requested.connect(lib.delete_entry)
         self.history.recording_requested.connect(self._on_history_recording_requested)
+        self.services.messages.posted.connect(self._on_messages_posted)
 
     @Slot()
     def _on_record_triggered(self) -> None:
-        panel = self.dictation
-        if self.controller.recording:
-            if panel.state is dp.State.RECORDING:
-                panel.set_state(dp.State.FINISHING)
-                self.status.show_text("Finishing the transcript…")
-                self.controller.stop_recording()
-        elif not self.controller.ready:
-            panel.set_pending_start(not panel.pending_start)
-        elif self.controller.start_recording():
-            panel.clear_live()
-            panel.set_state(dp.State.STARTING)
-            self.status.show_text("Opening the microphone…")
+        self.dictation_model.toggle(Owner.WINDOW)
+
+    @Slot(object)
+    def _on_dictation_state_changed(self, state: State) -> None:
+        self.dictation.set_state(state)
+        dictation = self.dictation_model
+        if state is State.FAILED:
+            self.status.show_message(Message(Level.ERROR, dictation.message))
+        elif state in STATUS_TEXT:
+            self.status.show_text(STATUS_TEXT[state])
+        elif dictation.cancelled:
+            self.status.show_text("Cancelled; the recording is kept.")
+        else:
+            last = self.status.last_message
+            if last is None or last.level is Level.INFO:
+                self.status.show_text("Ready")
 
     @Slot(str)
-    def _on_controller_model_loading(self, name: str) -> None:
+    def _on_model_loading(self, name: str) -> None:
         self.status.set_model(f"Loading speech model {name}…", busy=True)
         self.status.show_text("Loading speech model…")
 
     @Slot(str)
-    def _on_controller_model_ready(self, name: str) -> None:
+    def _on_model_ready(self, name: str) -> None:
         self.status.set_model(f"Model {name}")
-        self.status.show_text("Ready")
-        self.dictation.set_state(dp.State.READY)
-        if self.dictation.pending_start:
-            self.dictation.set_pending_start(False)
-            self._on_record_triggered()
-
-    @Slot(str)
-    def _on_controller_model_failed(self, message: str) -> None:
-        self.status.set_model("No speech model")
-        self.dictation.set_pending_start(False)
-        self.status.show_message(Message(Level.ERROR, message))
-
-    @Slot()
-    def _on_controller_recording_started(self) -> None:
-        self.dictation.set_state(dp.State.RECORDING)
-        self.status.show_text("Opening the microphone…")
-
-    @Slot()
-    def _on_controller_recording_listening(self) -> None:
-        self.status.show_text("Listening…")
-
-    @Slot()
-    def _on_controller_recording_stopped(self) -> None:
-        self.dictation.set_state(dp.State.READY)
-        last = self.status.last_message
-        if last is None or last.level is Level.INFO:
+        if not self.dictation_model.state.busy:
             self.status.show_text("Ready")
 
+    @Slot(str)
+    def _on_model_failed(self, message: str) -> None:
+        self.status.set_model("No speech model")
+        self.status.show_message(Message(Level.ERROR, message))
+
     @Slot(object)
-    def _on_controller_document_changed(self, document: Document) -> None:
+    def _on_documents_document_changed(self, document: Document) -> None:
         self.compare.show_raw(document.transcript.text)
 
     @Slot(object)
-    def _on_controller_cleanup_done(self, result: CleanupResult) -> None:
+    def _on_documents_cleanup_done(self, result: CleanupResult) -> None:
         self.compare.show_result(result)
         if result.fallback_reason:
             self.status.show_message(Message(Level.WARNING, result.fallback_reason))
@@ -298,13 +311,14 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_open_triggered(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "Transcribe files", "", MEDIA_FILTER)
+        names, _ = QFileDialog.getOpenFileNames(self, "Transcribe files", "",
+                                                decode.media_filter())
         if names:
             self.add_files([Path(n) for n in names])
 
     @Slot()
     def _on_export_triggered(self) -> None:
-        document = self.controller.document
+        document = self.documents.document
         if document is None:
             self.status.show_text("There is no transcript to export yet.")
             return
@@ -420,6 +434,11 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self._on_drop_timer)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.controller.shutdown()
-        self.library.shutdown()
+        # Closing never stops a dictation or a file job: with a tray it only hides the
+        # window; without one it quits, through the same path as File > Quit.
         super().closeEvent(event)
+        if self.hide_on_close:
+            self.hidden.emit()
+        else:
+            event.ignore()  # the quit closes it
+            self.quit_requested.emit()

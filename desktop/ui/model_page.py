@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 from tqdm import tqdm
 
 from desktop.engine import models
+from desktop.ui.jobs import Progress, describe_error
 from desktop.ui.services import Services
-from desktop.ui.workers import Progress, describe_error
 
 BUNDLED_LABEL = "tiny.en (built in)"
 

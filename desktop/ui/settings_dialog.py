@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 from desktop import config
 from desktop.engine import audio
 from desktop.engine.cleanup import PRESETS, ServerStatus, probe_server, pull_model, resolve_host
+from desktop.ui.jobs import Progress, describe_error
 from desktop.ui.model_page import ModelPage
 from desktop.ui.services import Services
 from desktop.ui.status import AMBER, GREEN, GREY, light
-from desktop.ui.workers import Progress, describe_error
 
 DEFAULT_MIC = "System default"
 
@@ -40,9 +40,11 @@ class SettingsDialog(QDialog):
     with the reason shown under the tabs.
     """
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, hotkey_problem: str | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
+        self._hotkey_problem = hotkey_problem
         self.setWindowTitle("Dictara Settings")
         self.setMinimumSize(560, 460)
         self._pull_cancel = threading.Event()
@@ -137,8 +139,8 @@ class SettingsDialog(QDialog):
         form = QFormLayout(page)
         form.addRow("&Microphone:", self.mic_box)
         form.addRow("&Hotkey:", self.hotkey)
-        if self.services.hotkey_problem:
-            problem = _note(page, self.services.hotkey_problem)
+        if self._hotkey_problem:
+            problem = _note(page, self._hotkey_problem)
             problem.setObjectName("hotkeyProblem")
             problem.setProperty("muted", False)
             problem.setStyleSheet("color: #c62828;")

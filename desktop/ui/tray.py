@@ -84,6 +84,11 @@ class Tray(QObject):
         """Remove the icon."""
         self.icon.hide()
 
+    def notify(self, title: str, text: str) -> None:
+        """Show a short notification from the icon (when it is shown)."""
+        if self.icon.isVisible():
+            self.icon.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 8000)
+
     @Slot(str)
     def set_state(self, state: str) -> None:
         """Show ``idle``, ``recording`` or ``working`` in the icon and the menu."""

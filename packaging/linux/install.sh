@@ -8,6 +8,8 @@ apps=${XDG_DATA_HOME:-$HOME/.local/share}/applications
 icons=${XDG_DATA_HOME:-$HOME/.local/share}/icons/hicolor/scalable/apps
 if [ "${1:-}" = "--uninstall" ]; then
   rm -f "$apps/dictara.desktop" "$icons/dictara.svg"
+  # Drop Dictara from the "Open with" cache of audio and video types too.
+  command -v update-desktop-database >/dev/null 2>&1 && update-desktop-database "$apps" || true
   echo "Removed the Dictara menu entry."
   exit 0
 fi

@@ -5,7 +5,8 @@
 ; at login. Installing over an older version closes a running Dictara first and replaces
 ; the program files; settings, history and recordings (in %LOCALAPPDATA%\Dictara, see
 ; desktop/paths.py) are never touched by an upgrade. The uninstaller asks before it
-; deletes them.
+; deletes them. Dictara is offered under "Open with" for audio and video files (HKCU only;
+; it never becomes the default app for any type), and the uninstaller takes that back.
 ;
 ; Build (from the repository root, after PyInstaller made dist\Dictara):
 ;   makensis -DVERSION=0.1.0 -DDIST=dist\Dictara -DOUTFILE=dist\Dictara-0.1.0-setup.exe ^
@@ -36,6 +37,10 @@ Unicode true
 !define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\${APP_NAME}"
 !define RUN_KEY "Software\Microsoft\Windows\CurrentVersion\Run"
 !define USER_DATA "$LOCALAPPDATA\${APP_NAME}"
+!define CLASSES "Software\Classes"
+!define PROG_ID "Dictara.Media"
+!define APP_KEY "${CLASSES}\Applications\${APP_EXE}"
+!define OPEN_COMMAND '"$INSTDIR\${APP_EXE}" "%1"'
 
 !include "MUI2.nsh"
 !include "LogicLib.nsh"
@@ -83,6 +88,67 @@ VIAddVersionKey "LegalCopyright" "MIT License"
   Pop $0
 !macroend
 
+; The audio and video types offered under "Open with": MEDIA_SUFFIXES in
+; desktop/engine/decode.py (tests/packaging/test_spec.py checks the two agree).
+!macro ForEachMediaType MACRO
+  !insertmacro ${MACRO} ".wav"
+  !insertmacro ${MACRO} ".mp3"
+  !insertmacro ${MACRO} ".m4a"
+  !insertmacro ${MACRO} ".flac"
+  !insertmacro ${MACRO} ".ogg"
+  !insertmacro ${MACRO} ".oga"
+  !insertmacro ${MACRO} ".opus"
+  !insertmacro ${MACRO} ".webm"
+  !insertmacro ${MACRO} ".mp4"
+  !insertmacro ${MACRO} ".mkv"
+  !insertmacro ${MACRO} ".mov"
+  !insertmacro ${MACRO} ".aac"
+  !insertmacro ${MACRO} ".wma"
+  !insertmacro ${MACRO} ".aiff"
+  !insertmacro ${MACRO} ".aif"
+  !insertmacro ${MACRO} ".amr"
+  !insertmacro ${MACRO} ".3gp"
+  !insertmacro ${MACRO} ".m4v"
+  !insertmacro ${MACRO} ".avi"
+!macroend
+
+; Offer Dictara for one extension: an OpenWithProgids entry and a SupportedTypes entry.
+; Neither touches the extension's default value, so the user's default app stays.
+!macro AddOpenWith EXT
+  WriteRegNone HKCU "${CLASSES}\${EXT}\OpenWithProgids" "${PROG_ID}"
+  WriteRegStr HKCU "${APP_KEY}\SupportedTypes" "${EXT}" ""
+!macroend
+
+; Only Dictara's own value goes: other apps' entries and the extension key stay.
+!macro RemoveOpenWith EXT
+  DeleteRegValue HKCU "${CLASSES}\${EXT}\OpenWithProgids" "${PROG_ID}"
+!macroend
+
+; SHCNE_ASSOCCHANGED with SHCNF_IDLIST: Explorer rereads the associations now.
+!macro NotifyShellOfAssociations
+  System::Call 'shell32::SHChangeNotify(i 0x08000000, i 0, p 0, p 0)'
+!macroend
+
+!macro RegisterOpenWith
+  WriteRegStr HKCU "${CLASSES}\${PROG_ID}" "" "Audio or video file"
+  WriteRegStr HKCU "${CLASSES}\${PROG_ID}\DefaultIcon" "" "$INSTDIR\${APP_EXE},0"
+  WriteRegStr HKCU "${CLASSES}\${PROG_ID}\shell\open" "FriendlyAppName" "${APP_NAME}"
+  WriteRegStr HKCU "${CLASSES}\${PROG_ID}\shell\open\command" "" '${OPEN_COMMAND}'
+  WriteRegStr HKCU "${APP_KEY}" "FriendlyAppName" "${APP_NAME}"
+  WriteRegStr HKCU "${APP_KEY}\shell\open\command" "" '${OPEN_COMMAND}'
+  ; An upgrade may offer fewer types than the version before it.
+  DeleteRegKey HKCU "${APP_KEY}\SupportedTypes"
+  !insertmacro ForEachMediaType AddOpenWith
+  !insertmacro NotifyShellOfAssociations
+!macroend
+
+!macro UnregisterOpenWith
+  !insertmacro ForEachMediaType RemoveOpenWith
+  DeleteRegKey HKCU "${CLASSES}\${PROG_ID}"
+  DeleteRegKey HKCU "${APP_KEY}"
+  !insertmacro NotifyShellOfAssociations
+!macroend
+
 Section "${APP_NAME} (required)" SecApp
   SectionIn RO
   !insertmacro CloseRunningDictara
@@ -96,6 +162,7 @@ Section "${APP_NAME} (required)" SecApp
   WriteUninstaller "$INSTDIR\uninstall.exe"
 
   CreateShortCut "$SMPROGRAMS\${APP_NAME}.lnk" "$INSTDIR\${APP_EXE}" "" "$INSTDIR\${APP_EXE}" 0
+  !insertmacro RegisterOpenWith
 
   WriteRegStr HKCU "${UNINSTALL_KEY}" "DisplayName" "${APP_NAME}"
   WriteRegStr HKCU "${UNINSTALL_KEY}" "DisplayVersion" "${VERSION}"
@@ -139,6 +206,7 @@ Section "Uninstall"
   Delete "$SMPROGRAMS\${APP_NAME}.lnk"
   DeleteRegValue HKCU "${RUN_KEY}" "${APP_NAME}"
   DeleteRegKey HKCU "${UNINSTALL_KEY}"
+  !insertmacro UnregisterOpenWith
   RMDir /r "$INSTDIR\_internal"
   Delete "$INSTDIR\${APP_EXE}"
   Delete "$INSTDIR\${CLI_EXE}"

@@ -1,10 +1,13 @@
 """Decoding: every malformed input ends in one clear sentence, never a traceback."""
 
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import av
+import numpy as np
 import pytest
 
 from desktop.engine import decode
@@ -37,6 +40,90 @@ def test_malformed_input_raises_one_sentence(bad_files: Path, name: str, error: 
     message = str(info.value)
     assert message.startswith(str(bad_files / name) + ": ")
     assert "\n" not in message and "Traceback" not in message
+
+
+def test_unsupported_type_names_the_supported_ones(bad_files: Path) -> None:
+    with pytest.raises(decode.NotMediaError) as info:
+        decode.AudioFile(bad_files / "doc.pdf")
+    message = str(info.value)
+    assert "not an audio or video file" in message
+    names = re.findall(r"\b[0-9a-z]+\b", message.split("types:")[1])
+    assert [f".{name}" for name in names if name != "or"] == list(decode.MEDIA_SUFFIXES)
+
+
+def test_damaged_file_of_a_supported_type_says_so(bad_files: Path) -> None:
+    with pytest.raises(decode.NotMediaError) as info:
+        decode.AudioFile(bad_files / "random.mp3")
+    assert "may be damaged" in str(info.value) and ".mp3" in str(info.value)
+    assert "types:" not in str(info.value)
+
+
+def test_media_suffixes_are_lower_case_with_a_dot_and_unique() -> None:
+    assert all(re.fullmatch(r"\.[0-9a-z]+", s) for s in decode.MEDIA_SUFFIXES)
+    assert len(set(decode.MEDIA_SUFFIXES)) == len(decode.MEDIA_SUFFIXES)
+
+
+def test_media_filter_lists_every_suffix_then_all_files() -> None:
+    media, everything = decode.media_filter().split(";;")
+    match = re.fullmatch(r"Audio and video \(([^()]*)\)", media)
+    assert match and match.group(1).split() == [f"*{s}" for s in decode.MEDIA_SUFFIXES]
+    assert everything == "All files (*)"
+
+
+# How to write a one-second clip of each advertised type: (container, codec, sample rate).
+# Each entry proves PyAV's FFmpeg reads that type; a new suffix needs a line here.
+ENCODINGS = {
+    ".wav": ("wav", "pcm_s16le", 16000),
+    ".mp3": ("mp3", "libmp3lame", 16000),
+    ".m4a": ("ipod", "aac", 16000),
+    ".flac": ("flac", "flac", 16000),
+    ".ogg": ("ogg", "libopus", 48000),
+    ".oga": ("ogg", "libopus", 48000),
+    ".opus": ("opus", "libopus", 48000),
+    ".webm": ("webm", "libopus", 48000),
+    ".mp4": ("mp4", "aac", 16000),
+    ".mkv": ("matroska", "aac", 16000),
+    ".mov": ("mov", "aac", 16000),
+    ".aac": ("adts", "aac", 16000),
+    ".wma": ("asf", "wmav2", 16000),
+    ".aiff": ("aiff", "pcm_s16be", 16000),
+    ".aif": ("aiff", "pcm_s16be", 16000),
+    ".amr": ("amr", "libopencore_amrnb", 8000),
+    ".3gp": ("3gp", "aac", 16000),
+    ".m4v": ("mp4", "aac", 16000),  # Apple's .m4v is an MP4 container
+    ".avi": ("avi", "pcm_s16le", 16000),
+}
+
+
+def test_every_media_suffix_has_an_encoding_below() -> None:
+    assert set(ENCODINGS) == set(decode.MEDIA_SUFFIXES)
+
+
+def _write_tone(path: Path, container: str, codec: str, rate: int) -> None:
+    tone = 0.3 * np.sin(2 * np.pi * 440 * np.arange(rate) / rate)
+    frame = av.AudioFrame.from_ndarray((tone * 32767).astype(np.int16)[None, :],
+                                       format="s16", layout="mono")
+    frame.sample_rate = rate
+    with av.open(str(path), mode="w", format=container) as out:
+        stream = out.add_stream(codec, rate=rate)
+        stream.layout = "mono"
+        stream.bit_rate = 64000  # wmav2 refuses to open without one
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            out.mux(packet)
+
+
+@pytest.mark.parametrize("suffix", decode.MEDIA_SUFFIXES)
+def test_every_media_suffix_decodes(tmp_path: Path, suffix: str) -> None:
+    container, codec, rate = ENCODINGS[suffix]
+    if codec not in av.codecs_available:
+        pytest.skip(f"this FFmpeg build has no {codec} encoder")
+    clip = tmp_path / f"tone{suffix}"
+    _write_tone(clip, container, codec, rate)
+    with decode.AudioFile(clip) as media:
+        audio = np.concatenate(list(media.chunks()))
+    assert media.decoded_seconds == pytest.approx(1.0, abs=0.1)
+    assert not media.warnings
+    assert float(abs(audio).max()) > 0.1
 
 
 @pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs the ffmpeg binary")

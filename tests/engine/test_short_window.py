@@ -57,8 +57,9 @@ def test_the_padding_applies_only_to_the_calling_thread(transcriber: Transcriber
 def test_shortened_windows_give_the_same_words(transcriber: Transcriber) -> None:
     for name in ("LJ001-0001.wav", "1272-128104-0000.wav", "jfk.flac"):
         audio = clip(name)
-        full = " ".join(s.text for s in transcriber.transcribe_audio(audio, OPTIONS))
-        short = " ".join(s.text for s in transcriber.transcribe_audio(audio, OPTIONS, 10.0))
+        full = " ".join(s.text for s in transcriber.transcribe_audio(audio, OPTIONS).segments)
+        short = " ".join(
+            s.text for s in transcriber.transcribe_audio(audio, OPTIONS, 10.0).segments)
         assert wer([full], [short]) <= 10.0, (full, short)
 
 
@@ -66,6 +67,6 @@ def test_a_looping_decode_is_redone_on_the_full_window(
         transcriber: Transcriber, encoded: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
     ratios = iter([3.1, 1.2])  # the first (shortened) decode looks like a loop
     monkeypatch.setattr(transcriber_module, "get_compression_ratio", lambda text: next(ratios))
-    segments = transcriber.transcribe_audio(clip("LJ001-0002.wav"), OPTIONS, 10.0)
+    segments = transcriber.transcribe_audio(clip("LJ001-0002.wav"), OPTIONS, 10.0).segments
     assert encoded[0] < 3000 and encoded[-1] == 3000
     assert "modern" in " ".join(s.text for s in segments)

@@ -16,7 +16,7 @@ from desktop.engine.streaming import (
     StreamingOptions,
     StreamingSession,
 )
-from desktop.engine.transcriber import TranscribeOptions, Transcriber
+from desktop.engine.transcriber import Decoded, TranscribeOptions, Transcriber
 from desktop.engine.transcript import Segment
 from desktop.engine.vad import FRAME, StreamingVad
 from tests.conftest import DATA_DIR
@@ -60,13 +60,13 @@ class ScriptedTranscriber:
     """Partials (beam 1) say "one." up to 3 s, then "two"; final decodes say "final"."""
 
     def transcribe_audio(self, audio: np.ndarray, options: TranscribeOptions,
-                         encoder_padding: float | None = None) -> list[Segment]:
+                         encoder_padding: float | None = None) -> Decoded:
         seconds = len(audio) / 16000
         if options.beam_size > 1:
-            return [Segment(0.0, seconds, "final")]
+            return Decoded([Segment(0.0, seconds, "final")], "en")
         if seconds < 3.5:
-            return [Segment(0.0, seconds, "one")]
-        return [Segment(0.0, 3.0, "one."), Segment(3.0, seconds, "two")]
+            return Decoded([Segment(0.0, seconds, "one")], "en")
+        return Decoded([Segment(0.0, 3.0, "one."), Segment(3.0, seconds, "two")], "en")
 
 
 def test_streaming_vad_matches_a_whole_recording_run() -> None:
@@ -148,7 +148,7 @@ def test_two_partials_that_agree_commit_the_segment_they_agree_on() -> None:
     assert len(commits) >= 2 and commits[0].text == "final"
     assert commits[0].end == pytest.approx(3.0, abs=0.35)
     # The words after the cut stay on screen until the next partial.
-    assert events[events.index(commits[0]) + 1] == Partial("two")
+    assert events[events.index(commits[0]) + 1] == Partial("two", commits[0].text)
     assert text.startswith("final final")
 
 
@@ -161,12 +161,12 @@ class PromptedTranscriber:
         self.calls: list[tuple[float, TranscribeOptions]] = []
 
     def transcribe_audio(self, audio: np.ndarray, options: TranscribeOptions,
-                         encoder_padding: float | None = None) -> list[Segment]:
+                         encoder_padding: float | None = None) -> Decoded:
         self.calls.append((len(audio) / 16000, options))
         if options.beam_size == 1:
-            return []
+            return Decoded([], "")
         self.prompts.append(options.initial_prompt)
-        return [Segment(0.0, len(audio) / 16000, self.texts.pop(0))]
+        return Decoded([Segment(0.0, len(audio) / 16000, self.texts.pop(0))], "en")
 
 
 def test_a_span_full_stop_waits_for_the_next_span_to_start_a_sentence() -> None:

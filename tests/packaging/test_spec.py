@@ -1,6 +1,7 @@
 """The spec, the installer scripts and the workflow refer to things that exist."""
 
 import ast
+import configparser
 import plistlib
 import re
 import sys
@@ -9,10 +10,43 @@ from pathlib import Path
 
 import pytest
 
+from desktop.engine.decode import MEDIA_SUFFIXES
+
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
 sys.path.insert(0, str(PACKAGING))
 import bundle_filter  # noqa: E402
+
+# How Linux (shared-mime-info) and macOS (uniform type identifiers) name each type in
+# MEDIA_SUFFIXES. A new suffix needs a line here, then the .desktop file, the NSIS script
+# and Info.plist must offer it.
+MEDIA_TYPES = {
+    ".wav": ("audio/x-wav", "com.microsoft.waveform-audio"),
+    ".mp3": ("audio/mpeg", "public.mp3"),
+    ".m4a": ("audio/mp4", "public.mpeg-4-audio"),
+    ".flac": ("audio/flac", "org.xiph.flac"),
+    ".ogg": ("audio/ogg", "org.xiph.ogg-audio"),
+    ".oga": ("audio/ogg", "org.xiph.ogg-audio"),
+    ".opus": ("audio/x-opus+ogg", "org.xiph.opus"),
+    ".webm": ("video/webm", "org.webmproject.webm"),
+    ".mp4": ("video/mp4", "public.mpeg-4"),
+    ".mkv": ("video/x-matroska", "org.matroska.mkv"),
+    ".mov": ("video/quicktime", "com.apple.quicktime-movie"),
+    ".aac": ("audio/aac", "public.aac-audio"),
+    ".wma": ("audio/x-ms-wma", "com.microsoft.windows-media-wma"),
+    ".aiff": ("audio/x-aiff", "public.aiff-audio"),
+    ".aif": ("audio/x-aiff", "public.aiff-audio"),
+    ".amr": ("audio/AMR", "org.3gpp.adaptive-multi-rate-audio"),
+    ".3gp": ("video/3gpp", "public.3gpp"),
+    ".m4v": ("video/mp4", "com.apple.m4v-video"),
+    ".avi": ("video/x-msvideo", "public.avi"),
+}
+# The identifiers above that macOS declares itself; Info.plist declares the others.
+MACOS_KNOWN_TYPES = {
+    "com.microsoft.waveform-audio", "public.mp3", "public.mpeg-4-audio", "public.mpeg-4",
+    "com.apple.quicktime-movie", "public.aac-audio", "public.aiff-audio",
+    "org.3gpp.adaptive-multi-rate-audio", "public.3gpp", "com.apple.m4v-video", "public.avi",
+}
 
 
 def test_spec_parses_and_names_existing_files() -> None:
@@ -105,3 +139,50 @@ def test_version_comes_from_pyproject() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert 'PYPROJECT["project"]["version"]' in (PACKAGING / "dictara.spec").read_text()
     assert pyproject["project"]["version"]
+
+
+def test_media_types_table_lists_every_media_suffix() -> None:
+    assert set(MEDIA_TYPES) == set(MEDIA_SUFFIXES)
+
+
+def test_desktop_file_opens_every_media_type() -> None:
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.optionxform = str  # type: ignore[assignment,method-assign]
+    entry.read(PACKAGING / "linux" / "dictara.desktop", encoding="utf-8")
+    section = entry["Desktop Entry"]
+    assert section["Exec"] == "@BUNDLE@/dictara %F"  # install.sh fills in @BUNDLE@
+    offered = set(section["MimeType"].split(";")) - {""}
+    missing = {s: MEDIA_TYPES[s][0] for s in MEDIA_SUFFIXES if MEDIA_TYPES[s][0] not in offered}
+    assert missing == {}
+    assert all(re.fullmatch(r"(audio|video)/[\w.+-]+", mime) for mime in offered)
+
+
+def test_nsis_script_offers_open_with_for_every_media_suffix() -> None:
+    nsi = (PACKAGING / "windows" / "dictara.nsi").read_text(encoding="utf-8")
+    listed = re.findall(r'!insertmacro \$\{MACRO\} "([^"]+)"', nsi)
+    assert listed == list(MEDIA_SUFFIXES)
+    install, uninstall = nsi.split('Section "Uninstall"')
+    assert "!insertmacro RegisterOpenWith" in install
+    assert "!insertmacro UnregisterOpenWith" in uninstall
+    assert "OpenWithProgids" in nsi and "SupportedTypes" in nsi
+    assert "shell32::SHChangeNotify(i 0x08000000" in nsi
+    # Offered, never the default: nothing writes an extension's own (default) value.
+    assert not re.search(r'WriteReg\w+ HKCU "\$\{CLASSES\}\\\$\{EXT\}" ""', nsi)
+
+
+def test_info_plist_offers_every_media_type_to_the_app() -> None:
+    plist = bundle_filter.mac_info_plist(PACKAGING / "macos" / "Info.plist", "1.0.0")
+    documents = plist["CFBundleDocumentTypes"]
+    assert {(d["CFBundleTypeRole"], d["LSHandlerRank"]) for d in documents} == {
+        ("Viewer", "Alternate")}
+    offered = {uti for d in documents for uti in d["LSItemContentTypes"]}
+    assert {"public.audio", "public.movie"} <= offered
+    declared = {d["UTTypeIdentifier"]: d for d in plist["UTImportedTypeDeclarations"]}
+    for suffix in MEDIA_SUFFIXES:
+        uti = MEDIA_TYPES[suffix][1]
+        assert uti in offered, suffix
+        if uti not in MACOS_KNOWN_TYPES:
+            declaration = declared[uti]
+            extensions = declaration["UTTypeTagSpecification"]["public.filename-extension"]
+            assert suffix[1:] in extensions, suffix
+            assert set(declaration["UTTypeConformsTo"]) & {"public.audio", "public.movie"}

@@ -19,6 +19,7 @@ from desktop.app import DictaraApp
 from desktop.config import Settings, SettingsFile
 from desktop.engine.decode import AudioFile
 from desktop.paths import AppPaths
+from desktop.ui.dictation import State
 from tests.fake_ollama import FakeOllama
 from tests.fake_ollama_plugin import fake_ollama  # noqa: F401 (fixture)
 from tests.fake_sounddevice import FakeSoundDevice
@@ -66,20 +67,24 @@ def write_settings(paths: AppPaths, **values: object) -> None:
 @pytest.fixture
 def make_app(qapp: QApplication, qtbot: QtBot, tmp_path: Path,
              fake_ollama: FakeOllama) -> Iterator[object]:  # noqa: F811
-    """Return a factory: ``make_app(sd=None, wait_ready=True, **settings)`` → DictaraApp."""
+    """Return a factory: ``make_app(sd=None, wait_ready=True, kwargs=None, **settings)``.
+
+    ``kwargs`` go to :class:`DictaraApp` (``make_transcriber``, ``listener_factory``, …).
+    """
     made: list[DictaraApp] = []
 
     def make(sd: FakeSoundDevice | None = None, wait_ready: bool = True,
-             **settings: object) -> DictaraApp:
+             kwargs: dict[str, object] | None = None, **settings: object) -> DictaraApp:
+        kwargs = kwargs or {}
         paths = app_paths(tmp_path / "home")
         defaults: dict[str, object] = {"ollama__host": fake_ollama.url,
                                        "ollama__model": "llama3.2:3b", "ui__theme": "light"}
         write_settings(paths, **{**defaults, **settings})
-        app = DictaraApp(qapp, paths, sounddevice=sd)
+        app = DictaraApp(qapp, paths, sounddevice=sd, **kwargs)
         made.append(app)
         qtbot.add_widget(app.window)
         if wait_ready:
-            with qtbot.wait_signal(app.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+            with qtbot.wait_signal(app.speech_model.ready, timeout=MODEL_TIMEOUT_MS):
                 app.show()
         else:
             app.show()
@@ -87,5 +92,10 @@ def make_app(qapp: QApplication, qtbot: QtBot, tmp_path: Path,
 
     yield make
     for app in made:
-        app.window.close()
+        app.window.hide()
         app.shutdown()
+
+
+def wait_state(qtbot: QtBot, app: DictaraApp, state: State, timeout: int = 60_000) -> None:
+    """Wait until the app's dictation is in ``state``."""
+    qtbot.wait_until(lambda: app.dictation.state is state, timeout=timeout)

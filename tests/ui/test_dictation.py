@@ -1,17 +1,19 @@
-"""Record (replayed fake microphone), see raw then cleaned text, copy both panes."""
+"""Record in the main window (replayed fake microphone): raw then cleaned text, copy both."""
 
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop.ui.dictation_panel import State
+from desktop.engine import models
+from desktop.engine.transcriber import Transcriber
+from desktop.ui.dictation import Owner, State
 from tests.fake_sounddevice import FakeSoundDevice
-from tests.ui.conftest import read_clip
+from tests.ui.conftest import read_clip, wait_state
 
 CLIP = "1272-128104-0000.wav"
 
@@ -19,14 +21,16 @@ CLIP = "1272-128104-0000.wav"
 def dictate(app: object, qtbot: QtBot) -> None:
     """Press Record, wait for the first committed words, press Stop, wait for cleanup."""
     window = app.window  # type: ignore[attr-defined]
-    controller = app.controller  # type: ignore[attr-defined]
-    with qtbot.wait_signal(controller.recording_started, timeout=10_000):
-        qtbot.mouseClick(window.dictation.record_button, Qt.MouseButton.LeftButton)
+    dictation = app.dictation  # type: ignore[attr-defined]
+    qtbot.mouseClick(window.dictation.record_button, Qt.MouseButton.LeftButton)
+    wait_state(qtbot, app, State.RECORDING, 10_000)  # type: ignore[arg-type]
     assert window.dictation.state is State.RECORDING
-    with qtbot.wait_signal(controller.session.committed, timeout=60_000):
+    with qtbot.wait_signal(dictation.partial_changed, timeout=60_000,
+                           check_params_cb=lambda partial: bool(partial.committed)):
         pass
-    with qtbot.wait_signal(controller.cleanup_done, timeout=60_000):
+    with qtbot.wait_signal(app.documents.cleanup_done, timeout=60_000):  # type: ignore[attr-defined]
         qtbot.mouseClick(window.dictation.record_button, Qt.MouseButton.LeftButton)
+    wait_state(qtbot, app, State.DONE, 10_000)  # type: ignore[arg-type]
 
 
 def test_record_shows_raw_then_cleaned(make_app, qtbot: QtBot, data_dir: Path) -> None:
@@ -35,17 +39,35 @@ def test_record_shows_raw_then_cleaned(make_app, qtbot: QtBot, data_dir: Path) -
     window = app.window
     assert window.windowTitle().startswith("Dictara")
     assert window.dictation.mic_label.text() == "Fake USB Microphone"
+    seen: list[State] = []
+    app.dictation.state_changed.connect(seen.append)
     dictate(app, qtbot)
+    assert seen == [State.STARTING, State.RECORDING, State.FINISHING, State.CLEANING,
+                    State.DONE]
     raw = window.compare.raw.plain.lower()
     assert "quilter" in raw and "apostle" in raw
+    assert "quilter is the apostle" in window.dictation.live.toPlainText().lower()
     cleaned = window.compare.cleaned.plain
     assert cleaned and cleaned[0].isupper()
     assert "Ollama (llama3.2:3b)" in window.compare.cleaned.info.text()
+    document = app.dictation.document
+    assert document.transcript.language == "en" and document.transcript.model == "tiny.en"
     qtbot.wait_until(lambda: len(window.history.entries) == 1
                      and window.history.entries[0].cleaned is not None, timeout=10_000)
     entry = window.history.entries[0]
     assert entry.kind == "dictation" and entry.cleaned == cleaned and entry.backend == "ollama"
-    assert window.dictation.state is State.READY
+    assert (entry.language, entry.model) == ("en", "tiny.en")
+    assert window.dictation.state is State.DONE
+    assert window.dictation.record_button.text() == "Record"
+
+
+def test_one_cleaner_asks_ollama_for_the_model_once(make_app, qtbot: QtBot, data_dir: Path,
+                                                    fake_ollama) -> None:
+    app = make_app(sd=FakeSoundDevice(read_clip(data_dir / CLIP), speed=4))
+    dictate(app, qtbot)
+    dictate(app, qtbot)
+    assert len(fake_ollama.bodies("/api/chat")) == 2
+    assert len(fake_ollama.bodies("/api/show")) == 1
 
 
 def test_copy_each_pane(make_app, qtbot: QtBot, data_dir: Path) -> None:
@@ -79,25 +101,95 @@ def test_cleanup_falls_back_to_rules_when_ollama_is_down(make_app, qtbot: QtBot,
     assert info.startswith("Rule-based cleanup.") and "Ollama" in info
 
 
+class GatedTranscriber(Transcriber):
+    """The bundled model, whose load waits until the test opens the gate."""
+
+    gate = threading.Event()
+
+    def load(self):  # type: ignore[no-untyped-def]
+        assert self.gate.wait(60), "the test never opened the gate"
+        return super().load()
+
+
 def test_record_click_while_loading_starts_when_ready(make_app, qtbot: QtBot,
                                                       data_dir: Path) -> None:
-    app = make_app(sd=FakeSoundDevice(read_clip(data_dir / CLIP), speed=2), wait_ready=False)
+    gate = threading.Event()
+    GatedTranscriber.gate = gate
+
+    def make() -> Transcriber:
+        return GatedTranscriber(models.bundled_model(), models.ModelOptions())
+
+    app = make_app(sd=FakeSoundDevice(read_clip(data_dir / CLIP), speed=2), wait_ready=False,
+                   kwargs={"make_transcriber": make})
     panel = app.window.dictation
-    if app.controller.ready:
-        pytest.skip("the model loaded before the click")
-    with qtbot.wait_signal(app.controller.recording_started, timeout=60_000):
-        qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
-        assert panel.record_button.text() == "Starts when ready…"
-    app.controller.stop_recording()
-    qtbot.wait_until(lambda: not app.controller.recording, timeout=30_000)
+    qtbot.wait_until(lambda: app.speech_model.transcriber is not None, timeout=10_000)
+    assert not app.speech_model.is_ready
+    qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
+    assert app.dictation.state is State.WAITING_FOR_MODEL
+    assert panel.record_button.text() == "Starts when ready…"
+    assert app.window.status.currentMessage().startswith("Loading the speech model")
+    gate.set()
+    wait_state(qtbot, app, State.RECORDING)
+    with qtbot.wait_signal(app.dictation.partial_changed, timeout=60_000,
+                           check_params_cb=lambda partial: bool(partial.committed)):
+        pass
+    app.dictation.stop()
+    wait_state(qtbot, app, State.DONE)
+    assert "quilter" in app.dictation.document.transcript.text.lower()
+
+
+def test_a_click_while_loading_can_be_taken_back(make_app, qtbot: QtBot, data_dir: Path
+                                                 ) -> None:
+    gate = threading.Event()
+    GatedTranscriber.gate = gate
+
+    def make() -> Transcriber:
+        return GatedTranscriber(models.bundled_model(), models.ModelOptions())
+
+    app = make_app(sd=FakeSoundDevice(read_clip(data_dir / CLIP), speed=2), wait_ready=False,
+                   kwargs={"make_transcriber": make})
+    qtbot.wait_until(lambda: app.speech_model.transcriber is not None, timeout=10_000)
+    panel = app.window.dictation
+    qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
+    assert app.dictation.state is State.IDLE
+    with qtbot.wait_signal(app.speech_model.ready, timeout=60_000):
+        gate.set()
+    assert app.dictation.state is State.IDLE and panel.record_button.text() == "Record"
 
 
 def test_no_microphone_says_so(make_app, qtbot: QtBot) -> None:
     app = make_app(sd=FakeSoundDevice(devices=[]))
-    with qtbot.wait_signal(app.controller.recording_stopped, timeout=10_000):
-        qtbot.mouseClick(app.window.dictation.record_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(app.window.dictation.record_button, Qt.MouseButton.LeftButton)
+    wait_state(qtbot, app, State.FAILED, 10_000)
+    assert "No microphone was found" in app.dictation.message
     assert "No microphone was found" in app.window.status.currentMessage()
-    assert app.window.dictation.state is State.READY
+    assert app.window.dictation.record_button.text() == "Record"
+
+
+def test_listening_is_said_only_once_audio_flows(make_app, qtbot: QtBot, data_dir: Path
+                                                 ) -> None:
+    app = make_app(sd=FakeSoundDevice(read_clip(data_dir / CLIP), speed=2))
+    assert app.dictation.start(Owner.WINDOW)
+    assert app.window.status.currentMessage() == "Opening the microphone…"
+    wait_state(qtbot, app, State.RECORDING, 10_000)
+    assert app.window.status.currentMessage() == "Listening…"
+    app.dictation.cancel()
+    qtbot.wait_until(lambda: not app.dictation._session.active, timeout=10_000)
+
+
+def test_cancel_while_the_microphone_opens_ends_the_session(make_app, qtbot: QtBot,
+                                                           data_dir: Path) -> None:
+    app = make_app(sd=FakeSoundDevice(read_clip(data_dir / CLIP), speed=2))
+    assert app.dictation.start(Owner.WINDOW)
+    assert app.dictation.state is State.STARTING
+    app.dictation.cancel()
+    assert app.dictation.state is State.IDLE and app.dictation.cancelled
+    session = app.dictation._session
+    qtbot.wait_until(lambda: not session.active, timeout=10_000)
+    # A new dictation after the cancel runs normally.
+    dictate(app, qtbot)
+    assert "quilter" in app.dictation.document.transcript.text.lower()
 
 
 def activate(window: object, qtbot: QtBot) -> None:
@@ -119,25 +211,3 @@ def _x_clipboard(qtbot: QtBot) -> str | None:
     qtbot.wait_until(lambda: proc.poll() is not None, timeout=5000)
     assert proc.stdout is not None
     return proc.stdout.read()
-
-
-def test_listening_is_said_only_once_audio_flows(make_app, qtbot: QtBot, data_dir: Path
-                                                 ) -> None:
-    app = make_app(sd=FakeSoundDevice(read_clip(data_dir / CLIP), speed=2))
-    qtbot.wait_until(lambda: app.controller.ready, timeout=30_000)
-    with qtbot.wait_signal(app.controller.recording_listening, timeout=10_000):
-        app.controller.start_recording()
-    assert app.window.status.currentMessage() == "Listening…"
-    with qtbot.wait_signal(app.controller.recording_stopped, timeout=60_000):
-        app.controller.stop_recording()
-
-
-def test_cancel_while_the_microphone_opens_ends_the_session(make_app, qtbot: QtBot,
-                                                           data_dir: Path) -> None:
-    app = make_app(sd=FakeSoundDevice(read_clip(data_dir / CLIP), speed=2))
-    qtbot.wait_until(lambda: app.controller.ready, timeout=30_000)
-    with qtbot.wait_signal(app.controller.session.ended, timeout=10_000):
-        assert app.controller.start_recording()
-        app.controller.session.cancel()
-    assert not app.controller.session.active
-    qtbot.wait_until(lambda: not app.controller.recording, timeout=5_000)

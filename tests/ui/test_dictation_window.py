@@ -7,6 +7,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from desktop.engine.streaming import Partial
 from desktop.ui.dictation_window import DictationWindow, Phase
 
 TEXT = "Mr. Quilter is the apostle of the middle classes and we are glad to welcome his gospel."
@@ -35,8 +36,7 @@ def test_phases(qtbot: QtBot) -> None:
     window = _window(qtbot)
     window.show_listening("hint")
     assert window.phase is Phase.LISTENING and window.meter.isVisible()
-    window.add_committed("Mr. Quilter is")
-    window.show_partial("the apostle")
+    window.show_partial(Partial("the apostle", "Mr. Quilter is"))
     assert window.live.text() == "Mr. Quilter is the apostle"
     window.show_working()
     assert window.phase is Phase.WORKING and not window.meter.isVisible()
@@ -64,7 +64,7 @@ def test_copy_buttons(qtbot: QtBot) -> None:
 def test_a_long_dictation_shows_only_its_end(qtbot: QtBot) -> None:
     window = _window(qtbot)
     window.show_listening("hint")
-    window.show_partial("word " * 200)
+    window.show_partial(Partial("word " * 200))
     assert window.live.text().startswith("…") and len(window.live.text()) < 300
 
 

@@ -51,7 +51,7 @@ def test_drop_files_and_a_bad_one(make_app, qtbot: QtBot, data_dir: Path,
     assert by_name["notes.txt"].state == "failed"
     assert "not an audio or video file" in by_name["notes.txt"].status.text().lower()
     assert by_name["jfk.flac"].progress.value() == 1000
-    with qtbot.wait_signal(app.controller.cleanup_done, timeout=60_000):
+    with qtbot.wait_signal(app.documents.cleanup_done, timeout=60_000):
         qtbot.mouseClick(by_name["jfk.flac"].open_button, Qt.MouseButton.LeftButton)
     assert "ask not what your country" in app.window.compare.raw.plain.lower()
     assert app.window.compare.cleaned.plain
@@ -96,7 +96,7 @@ def test_search_open_and_delete_history(make_app, qtbot: QtBot, tmp_path: Path) 
     with qtbot.wait_signal(app.library.entries_found, timeout=5000):
         view.search.setText("budget")
     view.select(view.entries[0].id)
-    with qtbot.wait_signal(app.controller.cleanup_done, timeout=30_000):
+    with qtbot.wait_signal(app.documents.cleanup_done, timeout=30_000):
         qtbot.mouseClick(view.buttons["reclean"], Qt.MouseButton.LeftButton)
     assert app.window.compare.raw.plain == view.entries[0].raw
     with qtbot.wait_signal(app.library.entries_found, timeout=5000):

@@ -7,8 +7,9 @@ from desktop.config import SettingsFile
 from desktop.ui.settings_dialog import SettingsDialog
 
 
-def open_dialog(app: object, qtbot: QtBot) -> SettingsDialog:
-    dialog = SettingsDialog(app.services, app.window)  # type: ignore[attr-defined]
+def open_dialog(app: object, qtbot: QtBot, hotkey_problem: str | None = None
+                ) -> SettingsDialog:
+    dialog = SettingsDialog(app.services, hotkey_problem, app.window)  # type: ignore[attr-defined]
     qtbot.add_widget(dialog)
     dialog.show()
     qtbot.wait_until(lambda: dialog.ollama_model.count() > 0, timeout=10_000)
@@ -73,7 +74,6 @@ def test_pull_a_model_with_progress(make_app, qtbot: QtBot, fake_ollama) -> None
 def test_hotkey_that_cannot_be_registered_is_explained(make_app, qtbot: QtBot) -> None:
     app = make_app()
     problem = "Ctrl+Alt+Space is already used by another program; choose another hotkey."
-    app.services.hotkey_problem = problem
-    dialog = open_dialog(app, qtbot)
+    dialog = open_dialog(app, qtbot, problem)
     label = dialog.findChild(QLabel, "hotkeyProblem")
     assert label is not None and label.text() == problem

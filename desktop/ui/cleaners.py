@@ -1,0 +1,58 @@
+"""One long-lived :class:`Cleaner` per preset, rebuilt only when its settings change.
+
+A cleaner learns once whether the model thinks (one ``/api/show``); keeping it alive
+keeps that answer for every later cleanup.
+"""
+
+import dataclasses
+
+from PySide6.QtCore import QObject, Slot
+
+from desktop.engine.cleanup import Cleaner, CleanupOptions
+from desktop.options import cleanup_options
+from desktop.ui.messages import MessageBridge
+from desktop.ui.settings_model import SettingsModel
+
+PREFIXES = ("ollama.", "cleanup.")  # settings a cleaner is built from
+
+
+class Cleaners(QObject):
+    """Hands out the cleaner for the current settings. GUI thread only.
+
+    Args:
+        settings: the settings wrapper; a change under ``ollama.`` or ``cleanup.`` drops
+            the cleaners built so far.
+        messages: where an unusable ``ollama.host`` is reported.
+    """
+
+    def __init__(self, settings: SettingsModel, messages: MessageBridge,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        self._messages = messages
+        self._built: dict[str | None, Cleaner] = {}
+        settings.changed.connect(self._on_settings_changed)
+
+    def get(self, preset: str | None = None) -> Cleaner:
+        """Return the cleaner for the settings, with ``preset`` instead of the set one."""
+        if preset == self._settings.settings.cleanup.preset:
+            preset = None
+        cleaner = self._built.get(preset)
+        if cleaner is None:
+            options = self._options()
+            if preset is not None:
+                options = dataclasses.replace(options, preset=preset)
+            cleaner = self._built[preset] = Cleaner(options)
+        return cleaner
+
+    def _options(self) -> CleanupOptions:
+        try:
+            return cleanup_options(self._settings.settings)
+        except ValueError as e:
+            self._messages.warning(f"{e} Using the rule-based cleanup until it is fixed.")
+            return CleanupOptions(enabled=False)
+
+    @Slot(str)
+    def _on_settings_changed(self, key: str) -> None:
+        if key.startswith(PREFIXES):
+            self._built.clear()

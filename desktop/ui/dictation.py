@@ -1,0 +1,292 @@
+"""One dictation from key press to cleaned text: the state machine every view renders.
+
+Whoever starts a dictation (the Record button, the global hotkey, ``dictara toggle``, the
+tray) asks :class:`Dictation`; the main window's dictation bar and status bar, the small
+dictation window and the tray icon only render its state; the hotkey controller pastes
+its results. ::
+
+    IDLE / DONE / FAILED ──start──► WAITING_FOR_MODEL ──model ready──► STARTING
+                              └──────────(model ready)───────────────► STARTING
+    STARTING ──audio flows──► RECORDING ──stop──► FINISHING ──raw text──► CLEANING
+    CLEANING ──cleaned──► DONE          (no speech, no microphone, …) ──► FAILED
+    cancel: any busy state ──► IDLE (``cancelled``; the recording is kept)
+"""
+
+import enum
+import logging
+import time
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from desktop.engine.session import Finished
+from desktop.engine.streaming import Partial
+from desktop.options import session_options
+from desktop.ui.cleaners import Cleaners
+from desktop.ui.documents import Document, Documents
+from desktop.ui.services import Services
+from desktop.ui.session_worker import SessionWorker
+from desktop.ui.speech_model import SpeechModel
+
+log = logging.getLogger(__name__)
+
+NO_SPEECH = ("No speech was heard in that dictation; check the microphone in Settings and "
+             "speak a little closer.")
+
+
+class State(enum.Enum):
+    """Where the dictation is."""
+
+    IDLE = "idle"
+    WAITING_FOR_MODEL = "waiting for the model"
+    STARTING = "starting"  # the microphone is opening
+    RECORDING = "recording"  # audio flows: every word from now on is recorded
+    FINISHING = "finishing"  # stopped; the last words are being decoded
+    CLEANING = "cleaning"  # the raw text is final; the cleanup runs
+    DONE = "done"
+    FAILED = "failed"
+
+    @property
+    def busy(self) -> bool:
+        """Whether a dictation is under way (a new one cannot start, except in CLEANING)."""
+        return self in _BUSY
+
+    @property
+    def listening(self) -> bool:
+        """Whether the dictation takes audio (or will once the model or microphone is up)."""
+        return self in (State.WAITING_FOR_MODEL, State.STARTING, State.RECORDING)
+
+    @property
+    def summary(self) -> str:
+        """``idle``, ``recording`` or ``working``: what the tray and ``dictara toggle`` say."""
+        if self.listening:
+            return "recording"
+        return "working" if self in (State.FINISHING, State.CLEANING) else "idle"
+
+
+_BUSY = frozenset({State.WAITING_FOR_MODEL, State.STARTING, State.RECORDING, State.FINISHING,
+                   State.CLEANING})
+
+
+class Owner(enum.Enum):
+    """Who started the dictation, which decides where its text goes."""
+
+    WINDOW = "window"  # the Record button: shown in the main window
+    HOTKEY = "hotkey"  # the global hotkey: the dictation window, then pasted
+    COMMAND = "command"  # `dictara toggle`, the tray: as the hotkey
+
+    @property
+    def pastes(self) -> bool:
+        """Whether the result goes into the app the user was in."""
+        return self is not Owner.WINDOW
+
+
+class Dictation(QObject):
+    """The one dictation state machine. GUI thread only.
+
+    Args:
+        services: settings, paths, job pool, messages.
+        speech_model: the Whisper model (a start waits for it to load).
+        documents: shows, cleans and stores the finished transcript.
+        cleaners: its cleaner warms Ollama up while the user speaks.
+
+    Signals:
+        state_changed(object): the new :class:`State`.
+        level_changed(float): the microphone level in dBFS while recording.
+        partial_changed(object): a :class:`~desktop.engine.streaming.Partial`: the
+            committed text so far and the volatile words after it.
+        cleaned_text_changed(str): the cleaned text so far, while CLEANING.
+
+    Attributes:
+        state: the current :class:`State`.
+        owner: who started the current (or last) dictation.
+        document: its transcript and cleanup, from CLEANING on.
+        message: why it FAILED (one sentence), else "".
+        cancelled: the last dictation was cancelled (state IDLE).
+        stopped_at: ``time.monotonic()`` of the last stop (for latency figures).
+    """
+
+    state_changed = Signal(object)
+    level_changed = Signal(float)
+    partial_changed = Signal(object)
+    cleaned_text_changed = Signal(str)
+
+    def __init__(
+        self,
+        services: Services,
+        speech_model: SpeechModel,
+        documents: Documents,
+        cleaners: Cleaners,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._model = speech_model
+        self._documents = documents
+        self._cleaners = cleaners
+        self._session = SessionWorker(services.runner, self)
+        self._failure = ""
+        self._begin_when_ended = False
+        self.state = State.IDLE
+        self.owner = Owner.WINDOW
+        self.document: Document | None = None
+        self.message = ""
+        self.cancelled = False
+        self.stopped_at = 0.0
+        self._connect()
+
+    def start(self, owner: Owner) -> bool:
+        """Start a dictation for ``owner``; returns whether it is starting.
+
+        Refused while another one records or finishes; a dictation still cleaning is
+        left to finish in the background (stored and shown, not pasted).
+        """
+        if self.state.busy and self.state is not State.CLEANING:
+            return False
+        self.owner = owner
+        self.document = None
+        self.message = self._failure = ""
+        self.cancelled = False
+        if not self._model.is_ready:
+            if self._model.error is not None:
+                self._fail(self._model.error)
+                return False
+            self._set_state(State.WAITING_FOR_MODEL)
+            return True
+        self._begin()
+        return True
+
+    def stop(self) -> None:
+        """Stop listening; the final text and the cleanup follow. Otherwise nothing."""
+        if self.state is State.WAITING_FOR_MODEL:
+            self._set_state(State.IDLE)
+        elif self.state in (State.STARTING, State.RECORDING):
+            self.stopped_at = time.monotonic()
+            self._begin_when_ended = False
+            self._session.stop()
+            self._set_state(State.FINISHING)
+
+    def toggle(self, owner: Owner) -> None:
+        """Stop the dictation that is listening, else start one for ``owner``."""
+        if self.state.listening:
+            self.stop()
+        else:
+            self.start(owner)
+
+    def cancel(self) -> None:
+        """Drop the dictation under way: nothing is shown or pasted; the recording is kept."""
+        if not self.state.busy:
+            return
+        if self.state in (State.STARTING, State.RECORDING, State.FINISHING):
+            self._session.cancel()
+        elif self.state is State.CLEANING:
+            self._documents.cancel_cleanup()
+        self._begin_when_ended = False
+        self.cancelled = True
+        log.info("Dictation cancelled")
+        self._set_state(State.IDLE)
+
+    def shutdown(self) -> None:
+        """Quit: cancel what runs (the recording stays on disk)."""
+        self._session.cancel()
+
+    def _connect(self) -> None:
+        s = self._session
+        s.started.connect(self._on_session_started)
+        s.listening.connect(self._on_session_listening)
+        s.level_changed.connect(self.level_changed)
+        s.partial_changed.connect(self._on_session_partial_changed)
+        s.dropout.connect(self._services.messages.warning)
+        s.failed.connect(self._on_session_failed)
+        s.finished.connect(self._on_session_finished)
+        s.ended.connect(self._on_session_ended)
+        self._model.ready.connect(self._on_model_ready)
+        self._model.failed.connect(self._on_model_failed)
+        self._documents.document_cleaning.connect(self._on_documents_document_cleaning)
+        self._documents.document_cleaned.connect(self._on_documents_document_cleaned)
+
+    def _begin(self) -> None:
+        self._set_state(State.STARTING)
+        if self._session.active:  # a cancelled dictation is still winding down
+            self._begin_when_ended = True
+            return
+        transcriber = self._model.transcriber
+        assert transcriber is not None  # the model is ready
+        self._session.start(transcriber, self._services.paths.recordings_dir,
+                            session_options(self._services.settings.settings),
+                            warm_up=self._cleaners.get().warm_up,
+                            sd=self._services.sounddevice)
+
+    def _fail(self, message: str) -> None:
+        self.message = message
+        self._set_state(State.FAILED)
+
+    def _set_state(self, state: State) -> None:
+        if state is not self.state:
+            log.info("Dictation (%s): %s", self.owner.value, state.value)
+            self.state = state
+            self.state_changed.emit(state)
+
+    @Slot()
+    def _on_session_started(self) -> None:
+        log.info("Microphone open")
+
+    @Slot(object)
+    def _on_session_listening(self, _event: object) -> None:
+        if self.state is State.STARTING:
+            self._set_state(State.RECORDING)
+
+    @Slot(object)
+    def _on_session_partial_changed(self, partial: Partial) -> None:
+        if self.state.listening or self.state is State.FINISHING:
+            self.partial_changed.emit(partial)
+
+    @Slot(str)
+    def _on_session_failed(self, message: str) -> None:
+        self._failure = message
+
+    @Slot(object)
+    def _on_session_finished(self, finished: Finished) -> None:
+        if self.cancelled or (self.state is not State.FINISHING and not self.state.listening):
+            return
+        log.info("Raw text %.0f ms after the stop (%s ms in the engine)",
+                 (time.monotonic() - self.stopped_at) * 1000, f"{finished.stop_to_final_ms:.0f}")
+        if not finished.transcript.text:
+            self._fail(self._failure or NO_SPEECH)
+            return
+        if self._failure:  # the microphone failed, but what it heard is kept
+            self._services.messages.warning(self._failure)
+        self.document = Document(finished.transcript, "dictation", finished.recording)
+        self._documents.store(self.document)
+        self._documents.show(self.document, clean=False)
+        self._set_state(State.CLEANING)
+        self._documents.clean(self.document)
+
+    @Slot()
+    def _on_session_ended(self) -> None:
+        if self._begin_when_ended:
+            self._begin_when_ended = False
+            self._begin()
+        elif self.state in (State.STARTING, State.RECORDING, State.FINISHING):
+            self._fail(self._failure or "The dictation ended unexpectedly; the log has the "
+                                        "details.")
+        self._model.idle()
+
+    @Slot(str)
+    def _on_model_ready(self, _name: str) -> None:
+        if self.state is State.WAITING_FOR_MODEL:
+            self._begin()
+
+    @Slot(str)
+    def _on_model_failed(self, message: str) -> None:
+        if self.state is State.WAITING_FOR_MODEL:
+            self._fail(message)
+
+    @Slot(object, str)
+    def _on_documents_document_cleaning(self, document: Document, text: str) -> None:
+        if document is self.document and self.state is State.CLEANING:
+            self.cleaned_text_changed.emit(text)
+
+    @Slot(object)
+    def _on_documents_document_cleaned(self, document: Document) -> None:
+        if document is self.document and self.state is State.CLEANING:
+            self._set_state(State.DONE)

@@ -1,0 +1,143 @@
+"""The Whisper model the window uses: resolved from the settings, loaded in the background."""
+
+import logging
+import sys
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from desktop.engine import audio, models
+from desktop.engine.transcriber import Transcriber
+from desktop.options import model_options, session_options
+from desktop.ui.jobs import COMPUTE_NICE, call_at_lower_priority, describe_error
+from desktop.ui.services import Services
+
+log = logging.getLogger(__name__)
+
+MODEL_KEYS = ("whisper.model", "whisper.device", "whisper.compute_type", "whisper.threads")
+
+
+class SpeechModel(QObject):
+    """Resolves and loads the configured model; reloads it when its settings change.
+
+    GUI thread only.
+
+    Args:
+        services: paths, settings, job pool.
+        make_transcriber: builds (does not load) the transcriber for the settings; the
+            default resolves ``whisper.model`` (tests pass one whose load they control).
+
+    Signals:
+        loading(str): the model's name; it is loading in the background.
+        ready(str): the model is loaded; dictation can start.
+        failed(str): the model could not be loaded (one sentence).
+
+    Attributes:
+        transcriber: the current transcriber, or None when no model resolves.
+        error: why the last load failed, or None.
+    """
+
+    loading = Signal(str)
+    ready = Signal(str)
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        services: Services,
+        make_transcriber: Callable[[], Transcriber] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._make = make_transcriber or self._resolve
+        self._loaded = False
+        self._generation = 0
+        self._reload_when_idle = False
+        self.transcriber: Transcriber | None = None
+        self.error: str | None = None
+
+    @property
+    def is_ready(self) -> bool:
+        """Whether the model is loaded."""
+        return self._loaded
+
+    def load(self) -> None:
+        """Resolve the configured model and load it in the background."""
+        self._loaded = False
+        self.error = None
+        self._generation += 1
+        generation = self._generation
+        try:
+            transcriber = self._make()
+        except Exception as e:  # models.Error, and whatever a broken install raises
+            log.info("No usable model", exc_info=True)
+            self.transcriber = None
+            self._fail(describe_error(e))
+            return
+        self.transcriber = transcriber
+        self.loading.emit(transcriber.ref.name)
+        # CTranslate2 starts its compute threads while loading; loading on a low-priority
+        # thread makes them inherit that priority, so the GUI thread gets a CPU first.
+        def run() -> tuple[int, BaseException | None]:
+            try:
+                call_at_lower_priority(transcriber.load, COMPUTE_NICE)
+            except Exception as e:  # thread boundary: reported by _on_loaded
+                log.info("Loading %s failed", transcriber.ref.name, exc_info=True)
+                return generation, e
+            return generation, None
+
+        self._services.runner.submit(run, self._on_loaded)
+
+    def settings_changed(self, key: str, busy: bool) -> None:
+        """Reload for a model setting; while ``busy`` (dictating), after it ends."""
+        if key.startswith(MODEL_KEYS):
+            if busy:
+                self._reload_when_idle = True
+            else:
+                self.load()
+
+    def idle(self) -> None:
+        """The dictation that held a reload back has ended."""
+        if self._reload_when_idle:
+            self._reload_when_idle = False
+            self.load()
+
+    def _resolve(self) -> Transcriber:
+        s = self._services.settings.settings
+        ref = models.resolve(s.whisper.model, self._services.paths.models_dir)
+        return Transcriber(ref, model_options(s))
+
+    def _fail(self, message: str) -> None:
+        self.error = message
+        self.failed.emit(message)
+
+    def _prime_microphone(self) -> None:
+        """Open the microphone once in the background, so the first dictation starts fast.
+
+        Through ALSA's pulse plugin the first stream of a process starts up to 1.9 s late
+        and the next within 35 ms (see ``audio.prime``).
+        """
+        capture = session_options(self._services.settings.settings).capture
+        sd = self._services.sounddevice
+        self._services.runner.submit(lambda: audio.prime(capture, sd),
+                                     self._on_microphone_primed)
+
+    @Slot(object, object)
+    def _on_loaded(self, result: object, _error: object) -> None:
+        if not isinstance(result, tuple) or result[0] != self._generation:
+            return  # a newer load is on its way
+        transcriber, error = self.transcriber, result[1]
+        if error is not None or transcriber is None:
+            self._fail(describe_error(error or RuntimeError("no model")))
+            return
+        self._loaded = True
+        self.ready.emit(transcriber.ref.name)
+        if sys.platform.startswith("linux"):
+            self._prime_microphone()
+
+    @Slot(object, object)
+    def _on_microphone_primed(self, first_block_ms: object, error: BaseException | None) -> None:
+        if error is not None:
+            log.info("Microphone not primed: %s", error)  # the dictation will say why
+        else:
+            log.info("Microphone primed: first block after %s ms", first_block_ms)
