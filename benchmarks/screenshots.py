@@ -11,17 +11,22 @@ import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Callable, Sequence
+from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer, SignalInstance  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from desktop.app import DictaraApp  # noqa: E402
 from desktop.config import Settings, SettingsFile  # noqa: E402
+from desktop.engine.cleanup import CleanupResult  # noqa: E402
+from desktop.engine.streaming import Partial  # noqa: E402
 from desktop.paths import AppPaths  # noqa: E402
+from desktop.ui.dictation import Owner, State  # noqa: E402
 from tests.fake_ollama import FakeOllama  # noqa: E402
 from tests.fake_sounddevice import FakeSoundDevice  # noqa: E402
 from tests.ui.conftest import read_clip  # noqa: E402
@@ -29,12 +34,31 @@ from tests.ui.conftest import read_clip  # noqa: E402
 CLIP = ROOT / "tests" / "data" / "local_whisper_dictation.wav"
 
 
-def wait_for(signal: object, timeout_ms: int = 60_000) -> None:
-    """Spin the event loop until ``signal`` fires."""
+def wait_until(ready: Callable[[], bool], signals: Sequence[SignalInstance], what: str,
+               timeout_ms: int = 60_000) -> None:
+    """Spin the event loop until ``ready()``, checked whenever one of ``signals`` fires.
+
+    Raises:
+        TimeoutError: ``ready()`` still fails after ``timeout_ms``.
+    """
     loop = QEventLoop()
-    signal.connect(loop.quit)  # type: ignore[attr-defined]
-    QTimer.singleShot(timeout_ms, loop.quit)
-    loop.exec()
+
+    def check(*_args: object) -> None:
+        if ready():
+            loop.quit()
+
+    timer = QTimer(singleShot=True, interval=timeout_ms)
+    timer.timeout.connect(loop.quit)
+    for signal in signals:
+        signal.connect(check)
+    timer.start()
+    if not ready():
+        loop.exec()
+    timer.stop()
+    for signal in signals:
+        signal.disconnect(check)
+    if not ready():
+        raise TimeoutError(f"No {what} within {timeout_ms / 1000:.0f} s.")
 
 
 def pause(ms: int) -> None:
@@ -44,25 +68,53 @@ def pause(ms: int) -> None:
     loop.exec()
 
 
+def wait_for_model(app: DictaraApp) -> None:
+    """Spin the event loop until the speech model is loaded.
+
+    Raises:
+        RuntimeError: it failed to load.
+    """
+    model = app.speech_model
+    wait_until(lambda: model.is_ready or model.error is not None,
+               [model.ready, model.failed], "speech model")
+    if model.error is not None:
+        raise RuntimeError(model.error)
+
+
+def commits(partials: Sequence[Partial]) -> int:
+    """How many times the committed text grew over ``partials``."""
+    return sum(a.committed != b.committed for a, b in pairwise([Partial(""), *partials]))
+
+
 def shoot(app: DictaraApp, folder: Path, theme: str) -> list[Path]:
     """Record the clip, saving the window during and after; return the files."""
-    window, controller = app.window, app.controller
+    window, dictation = app.window, app.dictation
     saved: list[Path] = []
+    partials: list[Partial] = []
+    dictation.partial_changed.connect(partials.append)
 
     def grab(name: str) -> None:
         path = folder / f"main-{theme}-{name}.png"
         window.grab().save(str(path))
         saved.append(path)
 
-    window.dictation.record_button.click()
-    wait_for(controller.recording_started)
-    for _ in range(2):
-        wait_for(controller.session.committed)
-    while not window.dictation.partial_text:  # catch volatile words after committed ones
-        wait_for(controller.session.partial_changed)
+    def wait_dictation(ready: Callable[[], bool], what: str) -> None:
+        wait_until(lambda: dictation.state is State.FAILED or ready(),
+                   [dictation.state_changed, dictation.partial_changed,
+                    app.documents.cleanup_done], what)
+        if dictation.state is State.FAILED:
+            raise RuntimeError(f"The dictation failed: {dictation.message}")
+
+    dictation.start(Owner.WINDOW)
+    wait_dictation(lambda: dictation.state is State.RECORDING, "recording")
+    # Two commits, then volatile words after the committed ones.
+    wait_dictation(lambda: commits(partials) >= 2 and bool(partials[-1].text),
+                   "volatile words after two commits")
     grab("during")
-    window.dictation.record_button.click()
-    wait_for(controller.cleanup_done)
+    cleaned: list[CleanupResult] = []
+    app.documents.cleanup_done.connect(cleaned.append)
+    dictation.stop()
+    wait_dictation(lambda: bool(cleaned), "cleanup")
     window.compare.diff_toggle.setChecked(True)
     pause(700)
     grab("after")
@@ -88,9 +140,9 @@ def main() -> int:
             app = DictaraApp(qapp, paths, sounddevice=sd)
             app.window.resize(1200, 760)
             app.show()
-            wait_for(app.controller.model_ready)
+            wait_for_model(app)
             saved += shoot(app, args.folder, theme)
-            app.window.close()
+            app.window.hide()  # closing it would quit
             app.shutdown()
     finally:
         fake.stop()

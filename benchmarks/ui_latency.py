@@ -24,9 +24,13 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import SignalInstance
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -72,10 +76,13 @@ def child_startup(fake_url: str) -> None:
     app = DictaraApp(qapp)
     times: dict[str, float] = {}
     app.window.shown.connect(lambda: times.setdefault("shown", time.monotonic()))
-    app.controller.model_ready.connect(lambda _n: (times.setdefault("ready", time.monotonic()),
-                                                    qapp.quit()))
+    app.speech_model.ready.connect(lambda _n: (times.setdefault("ready", time.monotonic()),
+                                               qapp.quit()))
+    app.speech_model.failed.connect(qapp.quit)
     app.show()
     qapp.exec()
+    if app.speech_model.error is not None:
+        raise RuntimeError(app.speech_model.error)
     idle_start = time.monotonic()
     while time.monotonic() - idle_start < 2.0:
         qapp.processEvents()
@@ -120,6 +127,7 @@ def stalls(work: Workload, fake_url: str) -> dict[str, object]:
 
     from desktop.app import DictaraApp
     from desktop.paths import AppPaths
+    from desktop.ui.dictation import Owner, State
     from tests.fake_sounddevice import FakeSoundDevice
 
     qapp = QApplication.instance() or QApplication(["dictara"])
@@ -129,19 +137,27 @@ def stalls(work: Workload, fake_url: str) -> dict[str, object]:
     mic: Any = FakeSoundDevice(speech(work.seconds))  # type: ignore[arg-type]
     app = DictaraApp(cast(QApplication, qapp), AppPaths.default(), sounddevice=mic)
     app.show()
-    _wait(app.controller.model_ready)
+    model, dictation = app.speech_model, app.dictation
+    _wait(lambda: model.is_ready or model.error is not None, model.ready, model.failed)
+    if model.error is not None:
+        raise RuntimeError(model.error)
     marker = _trace_marker()
     probe = _Probe()
     if work.file is not None:
         app.window.add_files([work.file])
     if work.dictate:
-        app.window.dictation.record_button.click()
+        dictation.start(Owner.WINDOW)
     loop = QEventLoop()
     QTimer.singleShot(int(work.seconds * 1000), loop.quit)
     loop.exec()
     if work.dictate:
-        app.window.dictation.record_button.click()
-        _wait(app.controller.cleanup_done)
+        cleaned: list[object] = []
+        app.documents.cleanup_done.connect(cleaned.append)
+        dictation.stop()
+        _wait(lambda: bool(cleaned) or dictation.state is State.FAILED,
+              app.documents.cleanup_done, dictation.state_changed)
+        if dictation.state is State.FAILED:
+            raise RuntimeError(f"The dictation failed: {dictation.message}")
     probe.stop()
     gaps = [gap for _at, gap in probe.gaps]
     rows = app.window.files.rows()
@@ -159,7 +175,7 @@ def stalls(work: Workload, fake_url: str) -> dict[str, object]:
             "pid": os.getpid(),
             "threads": {t.ident: t.name for t in threading.enumerate()},
             "native_threads": {t.native_id: t.name for t in threading.enumerate()}}, indent=1))
-    app.window.close()
+    app.window.hide()  # closing it would quit
     app.shutdown()
     return result
 
@@ -199,13 +215,33 @@ def _trace_marker() -> float:
     return start
 
 
-def _wait(signal: object, timeout_ms: int = 300_000) -> None:
+def _wait(ready: Callable[[], bool], *signals: "SignalInstance",
+          timeout_ms: int = 300_000) -> None:
+    """Spin the event loop until ``ready()``, checked whenever one of ``signals`` fires.
+
+    Raises:
+        TimeoutError: ``ready()`` still fails after ``timeout_ms``.
+    """
     from PySide6.QtCore import QEventLoop, QTimer
 
     loop = QEventLoop()
-    signal.connect(loop.quit)  # type: ignore[attr-defined]
-    QTimer.singleShot(timeout_ms, loop.quit)
-    loop.exec()
+
+    def check(*_args: object) -> None:
+        if ready():
+            loop.quit()
+
+    timer = QTimer(singleShot=True, interval=timeout_ms)
+    timer.timeout.connect(loop.quit)
+    for signal in signals:
+        signal.connect(check)
+    timer.start()
+    if not ready():
+        loop.exec()
+    timer.stop()
+    for signal in signals:
+        signal.disconnect(check)
+    if not ready():
+        raise TimeoutError(f"Still waiting after {timeout_ms / 1000:.0f} s.")
 
 
 def _write_settings(home: Path, fake_url: str) -> None:

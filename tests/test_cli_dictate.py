@@ -47,9 +47,12 @@ def test_dictate_on_pulseaudio_matches_transcribe_and_stops_on_sigterm(pulse_mic
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
+    assert "Traceback" not in err and "Error" not in err, err  # a whole dictation, no traceback
+    assert "… printing, in the only sense" in err.lower(), err  # the live text
     result = json.loads(out)
-    assert set(result) == {"text", "duration", "committed_segments", "stop_to_final_ms",
-                           "recording"}
+    assert set(result) == {"text", "duration", "language", "model", "committed_segments",
+                           "stop_to_final_ms", "recording"}
+    assert (result["language"], result["model"]) == ("en", "tiny.en")
     assert Path(result["recording"]).is_file()
     assert result["duration"] == pytest.approx(9.7 + 0.7, abs=1.5)
     transcribed = subprocess.run([sys.executable, "-m", "desktop", "transcribe", str(CLIP)],

@@ -255,6 +255,7 @@ class Dictation(QObject):
             return
         if self._failure:  # the microphone failed, but what it heard is kept
             self._services.messages.warning(self._failure)
+        self.partial_changed.emit(Partial("", finished.transcript.text))  # the final text
         self.document = Document(finished.transcript, "dictation", finished.recording)
         self._documents.store(self.document)
         self._documents.show(self.document, clean=False)

@@ -131,6 +131,7 @@ class SpeechModel(QObject):
             self._fail(describe_error(error or RuntimeError("no model")))
             return
         self._loaded = True
+        log.info("Speech model %s ready", transcriber.ref.name)
         self.ready.emit(transcriber.ref.name)
         if sys.platform.startswith("linux"):
             self._prime_microphone()

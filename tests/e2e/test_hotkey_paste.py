@@ -6,34 +6,28 @@ app" is a separate X client with a QLineEdit that writes its text to a file. ``x
 presses the keys, ``paplay`` speaks into the microphone, ``xclip`` checks the clipboard.
 """
 
-import os
 import re
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from desktop.config import Settings, SettingsFile
-from desktop.paths import AppPaths
-from tests.bench import PulseMic, require
+from tests.e2e.conftest import READY_TIMEOUT, ROOT, Bench, Proc, poll, visible
+from tests.e2e.conftest import start_app as start_dictara
 from tests.fake_ollama import FakeOllama, tidy, transcript
 from tests.platform.test_hotkeys import GRAB_CTRL_ALT_SPACE
 from tests.wer import wer
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
 CLIP = "1272-128104-0000.wav"
 REFERENCE = ("Mister Quilter is the apostle of the middle classes and we are glad to "
              "welcome his gospel")
 PREVIOUS_CLIPBOARD = "what the user had copied before"
-READY_TIMEOUT = 120.0
 TEXT_TIMEOUT = 60.0
 
 TEXT_FIELD = r"""
@@ -56,84 +50,6 @@ app.exec()
 """
 
 
-@dataclass
-class Proc:
-    """A child process whose stderr lines are collected as they come."""
-
-    popen: "subprocess.Popen[str]"
-    lines: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.popen.stderr is not None
-        for line in self.popen.stderr:
-            self.lines.append(line.rstrip())
-
-    def wait_for(self, pattern: str, timeout: float, after: int = 0) -> re.Match[str]:
-        found = _poll(lambda: next((m for line in self.lines[after:]
-                                    if (m := re.search(pattern, line))), None), timeout)
-        if found is None:
-            tail = "\n".join(self.lines[-40:])
-            pytest.fail(f"no log line matching {pattern!r} within {timeout} s:\n{tail}")
-        return found
-
-    def stop(self) -> None:
-        if self.popen.poll() is None:
-            self.popen.terminate()
-            try:
-                self.popen.wait(10)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait()
-
-
-@dataclass
-class Bench:
-    """The display, the microphone, Ollama and the environment for child processes."""
-
-    display: str
-    mic: PulseMic
-    ollama: FakeOllama
-    home: Path
-    env: dict[str, str]
-    tmp: Path
-
-    def x(self, *args: str) -> str:
-        return subprocess.run(list(args), env=self.env, check=True, capture_output=True,
-                              text=True, timeout=20).stdout.strip()
-
-    def focus(self) -> str:
-        return self.x("xdotool", "getwindowfocus")
-
-    def clipboard(self) -> str:
-        return subprocess.run(["xclip", "-o", "-selection", "clipboard"], env=self.env,
-                              capture_output=True, text=True, timeout=10).stdout
-
-    def set_clipboard(self, text: str) -> None:
-        # xclip stays in the background to serve the selection: no pipes to wait on.
-        subprocess.run(["xclip", "-selection", "clipboard", "-i"], input=text.encode(),
-                       env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       check=True, timeout=10)
-
-    def dictara(self, *args: str) -> "subprocess.CompletedProcess[str]":
-        return subprocess.run([sys.executable, "-m", "desktop", *args], env=self.env,
-                              capture_output=True, text=True, timeout=60, cwd=ROOT)
-
-
-@pytest.fixture
-def bench(xvfb_display: str, pulse_mic: PulseMic, fake_ollama: FakeOllama,
-          tmp_path: Path) -> Bench:
-    require("xdotool", "xclip", "paplay")
-    home = tmp_path / "home"
-    env = {**os.environ, **pulse_mic.env, "DISPLAY": xvfb_display, "DICTARA_HOME": str(home),
-           "QT_QPA_PLATFORM": "xcb"}
-    env.pop("OLLAMA_HOST", None)
-    fake_ollama.reply = edited
-    return Bench(xvfb_display, pulse_mic, fake_ollama, home, env, tmp_path)
-
-
 @pytest.fixture
 def text_field(bench: Bench) -> Iterator[tuple[str, Path]]:
     """The other app: a QLineEdit in its own process, focused; its window id and text file."""
@@ -143,7 +59,7 @@ def text_field(bench: Bench) -> Iterator[tuple[str, Path]]:
     assert proc.stdout is not None
     wid = proc.stdout.readline().strip()
     assert wid, "the text field did not start"
-    _poll(lambda: bench.x("xdotool", "search", "--onlyvisible", "--name", "target-field"),
+    poll(lambda: bench.x("xdotool", "search", "--onlyvisible", "--name", "target-field"),
           10)
     bench.x("xdotool", "windowfocus", "--sync", wid)
     yield wid, out
@@ -156,21 +72,17 @@ def edited(messages: list[dict[str, Any]]) -> str:
     return re.sub(r"\bthe ", "", tidy(messages), count=1)
 
 
+@pytest.fixture(autouse=True)
+def visible_cleanup(fake_ollama: FakeOllama) -> None:
+    """The Ollama stand-in answers with :func:`edited`."""
+    fake_ollama.reply = edited
+
+
 def start_app(bench: Bench, **settings: object) -> Proc:
     """Start Dictara in the tray and wait until the hotkey and the model are ready."""
-    paths = AppPaths.under(bench.home / "config", bench.home / "data", bench.home / "logs")
-    values = Settings()
-    for key, value in {"ollama.host": bench.ollama.url, "ui.sounds": False,
-                       "ui.start_at_login": False, **settings}.items():
-        values = values.with_value(key, value)
-    SettingsFile(paths.config_file).save(values)
-    popen = subprocess.Popen([sys.executable, "-m", "desktop", "--tray"], env=bench.env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                             cwd=ROOT)
-    app = Proc(popen)
+    app = start_dictara(bench, "--tray", **settings)
     app.wait_for(r"Hotkey .* registered|global hotkey is off|cannot be the dictation hotkey"
                  r"|already used by another program", READY_TIMEOUT)
-    app.wait_for(r"Hotkey dictation ready", READY_TIMEOUT)
     return app
 
 
@@ -186,11 +98,11 @@ def dictate(bench: Bench, app: Proc, wid: str, field_file: Path,
             start: Callable[[], None], stop: Callable[[], None]) -> dict[str, float]:
     """Run one dictation into the text field; return measured figures."""
     bench.set_clipboard(PREVIOUS_CLIPBOARD)
-    assert _poll(lambda: bench.clipboard() == PREVIOUS_CLIPBOARD, 5)
+    assert poll(lambda: bench.clipboard() == PREVIOUS_CLIPBOARD, 5)
     mark = len(app.lines)
     start()
-    app.wait_for(r"Listening|microphone", 20, mark)
-    shown = _poll(lambda: _visible(bench, "Dictara dictation"), 10)
+    app.wait_for(r"Dictation \(\w+\): recording", 20, mark)
+    shown = poll(lambda: visible(bench, "Dictara dictation"), 10)
     assert shown, "the dictation window did not appear"
     assert bench.focus() == wid, "the dictation window took the focus"
     bench.mic.play(ROOT / "tests" / "data" / CLIP).wait(30)
@@ -200,7 +112,7 @@ def dictate(bench: Bench, app: Proc, wid: str, field_file: Path,
                    check=False)
     stopped = time.monotonic()
     stop()
-    text = _poll(lambda: field_file.exists() and field_file.read_text(encoding="utf-8"),
+    text = poll(lambda: field_file.exists() and field_file.read_text(encoding="utf-8"),
                  TEXT_TIMEOUT)
     landed = time.monotonic()
     time.sleep(0.3)  # let the window paint the cleaned text (a picture, not a wait)
@@ -213,7 +125,7 @@ def dictate(bench: Bench, app: Proc, wid: str, field_file: Path,
     assert text == expected, "the pasted text is not the model's cleaned text"
     assert text != transcript(chats[-1]["messages"]).strip()
     assert wer([REFERENCE], [text]) < 25
-    restored = _poll(lambda: bench.clipboard() == PREVIOUS_CLIPBOARD, 5)
+    restored = poll(lambda: bench.clipboard() == PREVIOUS_CLIPBOARD, 5)
     assert restored, f"clipboard not restored: {bench.clipboard()!r}"
     assert bench.focus() == wid
     figures = {"stop_to_text_ms": (landed - stopped) * 1000}
@@ -265,12 +177,12 @@ def test_escape_cancels_and_nothing_is_pasted(bench: Bench, text_field: tuple[st
     bench.x("xdotool", "windowfocus", "--sync", wid)
     mark = len(app.lines)
     bench.x("xdotool", "key", "ctrl+alt+space")
-    app.wait_for(r"Listening|microphone", 20, mark)
-    assert _poll(lambda: _visible(bench, "Dictara dictation"), 10)
+    app.wait_for(r"Dictation \(\w+\): recording", 20, mark)
+    assert poll(lambda: visible(bench, "Dictara dictation"), 10)
     bench.mic.play(ROOT / "tests" / "data" / CLIP).wait(30)
     bench.x("xdotool", "key", "Escape")
-    app.wait_for(r"Hotkey dictation cancelled", 10, mark)
-    assert _poll(lambda: not _visible(bench, "Dictara dictation"), 10)
+    app.wait_for(r"Dictation cancelled", 10, mark)
+    assert poll(lambda: not visible(bench, "Dictara dictation"), 10)
     result = bench.dictara("-v", "stop")  # idle: stop does nothing, reports the state
     assert (result.returncode, result.stdout) == (0, "idle\n")
     assert not out.exists() or out.read_text(encoding="utf-8") == ""
@@ -285,7 +197,7 @@ def test_second_instance_exits_and_shows_the_first(bench: Bench, apps: list[Proc
     assert second.returncode == 0, second.stderr
     assert "already running" in second.stderr
     app.wait_for(r"IPC command show", 10, mark)
-    assert _poll(lambda: _visible(bench, "Dictara"), 10)
+    assert poll(lambda: visible(bench, "Dictara"), 10)
 
 
 def test_a_taken_hotkey_is_reported(bench: Bench, apps: list[Proc]) -> None:
@@ -301,20 +213,3 @@ def test_a_taken_hotkey_is_reported(bench: Bench, apps: list[Proc]) -> None:
     finally:
         grabber.terminate()
         grabber.wait(10)
-
-
-
-def _visible(bench: Bench, name: str) -> bool:
-    result = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", f"^{name}$"],
-                            env=bench.env, capture_output=True, text=True, timeout=10)
-    return bool(result.stdout.strip())
-
-
-def _poll(check: Callable[[], object], timeout: float) -> object:
-    """Poll an external process's state (files, X server) until ``check`` is truthy."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.05)

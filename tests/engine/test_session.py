@@ -1,5 +1,6 @@
 """Session: capture → spool → streaming → final text, with the fake microphone."""
 
+import itertools
 import wave
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from desktop.engine.session import (
     Session,
     SessionOptions,
 )
-from desktop.engine.streaming import StreamingOptions
+from desktop.engine.streaming import Partial, StreamingOptions
 from desktop.engine.transcriber import TranscribeOptions, Transcriber
 from tests.conftest import DATA_DIR, reference
 from tests.fake_sounddevice import FakeSoundDevice
@@ -54,6 +55,27 @@ def test_a_dictation_runs_to_the_final_text(transcriber: Transcriber, tmp_path: 
         assert w.getnframes() / 16000 == pytest.approx(finished.duration, abs=0.01)
     assert len(clip) / 16000 < finished.duration < len(clip) / 16000 + 3
     assert finished.committed_segments >= 1
+    transcript = finished.transcript
+    assert (transcript.language, transcript.model) == ("en", "tiny.en")
+    assert transcript.source == str(finished.recording)
+    assert transcript.segments and transcript.text.endswith(".")
+    # Every Partial carries the committed text so far; the last one all of it.
+    partials = [e for e in events if isinstance(e, Partial)]
+    assert partials[-1].committed.rstrip(".") == transcript.text.rstrip(".")
+    committed = [p.committed for p in partials]
+    assert all(later.startswith(earlier.rstrip(".")) for earlier, later
+               in itertools.pairwise(committed))
+
+
+def test_the_detected_language_is_reported(transcriber: Transcriber, tmp_path: Path,
+                                           clip: np.ndarray) -> None:
+    options = SessionOptions(max_seconds=4.0)  # no language set: Whisper says which
+    session = Session(transcriber, tmp_path, options, lambda event: None,
+                      sd=FakeSoundDevice(clip, speed=4))  # type: ignore[arg-type]
+    session.start()
+    finished = session.wait(timeout=120)
+    assert finished is not None and finished.text
+    assert finished.transcript.language == "en"
 
 
 def test_a_vanished_microphone_keeps_the_recording_and_says_where(
