@@ -242,6 +242,8 @@ class HotkeyListener:
         """Stop watching and release the grab. Idempotent."""
         if self._listener is not None:
             self._listener.stop()
+            if _x11(self._kb):
+                _end_recording(self._listener)
             self._listener.join(1.0)
             self._listener = None
         if self._grab is not None:
@@ -308,6 +310,36 @@ def _import_keyboard() -> Any:
 
 def _x11(keyboard: Any) -> bool:
     return "xorg" in getattr(keyboard.Listener, "__module__", "")
+
+
+def _end_recording(listener: Any) -> None:
+    """Disable a stopped X11 listener's XRecord context, so its thread ends now.
+
+    pynput sends the disable request on the recording connection itself, where the X
+    server does not act on it while recording, so the thread only ends at the next key
+    event, or dies with ``ConnectionClosedError`` when the display goes away
+    (https://github.com/moses-palmer/pynput/pull/583). This sends it on a connection of
+    its own (a control connection, in XRecord's terms). GUI thread, after ``stop``.
+    """
+    import Xlib.display
+    import Xlib.error
+
+    context = getattr(listener, "_context", None)
+    recording = getattr(listener, "_display_record", None)
+    if context is None or recording is None:
+        return
+    try:
+        display = Xlib.display.Display(recording.get_display_name())
+    except Xlib.error.DisplayError:
+        return  # the X server is gone, and the context with it
+    # BadRecordContext: the thread ended and freed the context already; nothing to do.
+    display.set_error_handler(lambda *_: None)
+    try:
+        display.record_disable_context(context)
+        display.sync()
+        display.close()
+    except Xlib.error.ConnectionClosedError:
+        pass  # the X server went away meanwhile
 
 
 class _XGrab:

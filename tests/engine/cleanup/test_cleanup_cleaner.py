@@ -1,6 +1,7 @@
 """The Cleaner against a fake Ollama that misbehaves in every way the issue lists."""
 
 import itertools
+import logging
 import threading
 import time
 from typing import Any
@@ -195,6 +196,25 @@ def test_warm_up_loads_the_model_without_blocking(fake_ollama: FakeOllama) -> No
     assert body == {"model": "llama3.2:3b", "stream": False, "keep_alive": "30m"}
 
 
-def test_warm_up_of_a_dead_server_only_logs() -> None:
+def test_warm_up_of_a_dead_server_only_logs(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="desktop.engine.cleanup")
     Cleaner(options(closed_url())).warm_up()  # must not raise, here or in its thread
-    time.sleep(0.2)
+    deadline = time.monotonic() + 5
+    while not _warm_up_records(caplog) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    (record,) = _warm_up_records(caplog)  # none if the thread died instead of logging
+    assert (record.levelname, record.threadName) == ("INFO", "ollama-warm-up")
+    assert "ollama serve" in record.getMessage()
+
+
+def test_one_cleaner_asks_for_the_model_capabilities_once(fake_ollama: FakeOllama) -> None:
+    cleaner = Cleaner(options(fake_ollama.url, model="qwen3:1.7b"))
+    cleaner.clean(RAW)
+    cleaner.clean(RAW)
+    assert len(fake_ollama.bodies("/api/show")) == 1
+    # The remembered answer is still used: a thinking model is told not to think each time.
+    assert [body["think"] for body in fake_ollama.bodies("/api/chat")] == [False, False]
+
+
+def _warm_up_records(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.getMessage().startswith("Warm-up of llama3.2:3b")]
