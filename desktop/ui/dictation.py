@@ -137,10 +137,11 @@ class Dictation(QObject):
     def start(self, owner: Owner) -> bool:
         """Start a dictation for ``owner``; returns whether it is starting.
 
-        Refused while another one records or finishes; a dictation still cleaning is
-        left to finish in the background (stored and shown, not pasted).
+        Refused while another one records or finishes, or while one whose text is to be
+        pasted is cleaning (its paste would be lost); a main-window dictation still
+        cleaning finishes in the background (stored and shown).
         """
-        if self.state.busy and self.state is not State.CLEANING:
+        if self.state.busy and not (self.state is State.CLEANING and not self.owner.pastes):
             return False
         self.owner = owner
         self.document = None

@@ -205,6 +205,12 @@ class DictationWindow(QWidget):
         self.cleaned.set_text(text, final=False)
         self._fit()
 
+    def show_cleaning_note(self, note: str) -> None:
+        """Say something about the cleanup under way (in place of the hint)."""
+        self.hint.setText(note)
+        self.hint.setVisible(True)
+        self._fit()
+
     def show_cleaned(self, text: str, note: str = "") -> None:
         """The cleaned text is final; ``note`` says e.g. why the rules were used."""
         self.cleaned.set_text(text)

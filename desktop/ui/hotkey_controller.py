@@ -137,8 +137,12 @@ class HotkeyController(QObject):
 
     def start(self, owner: Owner = Owner.COMMAND) -> None:
         """Start a dictation whose text will be pasted."""
-        if not self._window_owns():
-            self.dictation.start(owner)
+        if self._window_owns():
+            return
+        if self.dictation.state is State.CLEANING and self.dictation.owner.pastes:
+            self.window.show_cleaning_note("Still cleaning the last one · Esc skips it")
+            return
+        self.dictation.start(owner)
 
     def stop(self) -> None:
         """Stop the dictation that is listening; its text is pasted when ready."""
@@ -152,7 +156,7 @@ class HotkeyController(QObject):
         if self.dictation.state.listening:
             self.dictation.stop()
         else:
-            self.dictation.start(owner)
+            self.start(owner)
 
     def cancel(self) -> None:
         """Esc: drop the dictation under way, or skip the paste of one being finished."""
@@ -165,7 +169,8 @@ class HotkeyController(QObject):
 
     def _window_owns(self) -> bool:
         """Whether the main window's own dictation runs (then the hotkey says so, no more)."""
-        if self.dictation.state.busy and self.dictation.owner is Owner.WINDOW:
+        state = self.dictation.state
+        if state.busy and state is not State.CLEANING and self.dictation.owner is Owner.WINDOW:
             self.window.show_message("The main window is dictating", "Stop it there first.",
                                      brief=True)
             return True

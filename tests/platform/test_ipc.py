@@ -184,3 +184,40 @@ def _finish(proc: "subprocess.Popen[str]") -> str:
     out, _ = proc.communicate(timeout=10)
     assert proc.returncode == 0
     return out.strip()
+
+
+def test_open_requests_carry_paths() -> None:
+    request = ipc.Request("open", paths=("/home/me/talk.m4a", "/tmp/ünïcode.wav"))
+    assert ipc.decode_request(ipc.encode_request(request)) == request
+    with pytest.raises(ipc.ProtocolError, match="paths must be a list of strings"):
+        ipc.decode_request(b'{"v": 1, "command": "open", "paths": "/etc/passwd"}\n')
+
+
+def test_dictara_file_hands_the_files_to_the_running_instance(
+        qtbot: QtBot, app_home: Path, tmp_path: Path) -> None:
+    from desktop.paths import AppPaths
+
+    address = ipc.server_address(AppPaths.default().config_file.parent)
+    server = IpcServer(address, lambda: "idle")
+    server.listen()
+    clip = tmp_path / "a talk.wav"
+    clip.write_bytes(b"RIFF")
+    gone = tmp_path / "gone.mp3"
+    proc = subprocess.Popen([sys.executable, "-m", "desktop", str(clip), str(gone)],
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    with qtbot.wait_signal(server.files_received, timeout=30000) as blocker, \
+            qtbot.assert_not_emitted(server.command_received):
+        pass
+    assert blocker.args == [[clip]]
+    qtbot.wait_until(lambda: proc.poll() is not None, timeout=10000)
+    assert proc.returncode == 1  # one of the two is missing
+    assert proc.communicate()[1] == f"error: {gone}: there is no such file or folder.\n"
+    server.close()
+
+
+def test_a_word_that_is_neither_a_command_nor_a_file(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "desktop", "trnscribe"], capture_output=True,
+                            text=True, cwd=tmp_path, env=None, timeout=30)
+    assert result.returncode == 2
+    assert result.stderr == ("error: 'trnscribe' is neither a command nor a file; "
+                             "see `dictara --help`.\n")

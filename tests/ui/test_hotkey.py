@@ -149,3 +149,20 @@ def test_ipc_commands_drive_the_same_dictation(make_app, qtbot: QtBot, data_dir:
         assert app.integration._status() == "working"
     assert keys.pasted == [app.dictation.document.result.cleaned]
     assert app.integration._status() == "idle"
+
+
+def test_a_second_press_while_cleaning_does_not_lose_the_first_paste(
+        make_app, qtbot: QtBot, data_dir: Path, fake_ollama) -> None:
+    fake_ollama.token_delay = 0.1  # a slow model: the user presses again before it is done
+    app, listener, keys = hotkey_app(make_app, data_dir)
+    listener.press()
+    wait_state(qtbot, app, State.RECORDING, 10_000)
+    wait_committed(qtbot, app)
+    listener.press()
+    wait_state(qtbot, app, State.CLEANING)
+    listener.press()
+    assert app.dictation.state is State.CLEANING
+    assert app.integration.window.hint.text().startswith("Still cleaning the last one")
+    with qtbot.wait_signal(app.integration.hotkey.pasted, timeout=60_000):
+        pass
+    assert keys.pasted == [app.dictation.document.result.cleaned]
