@@ -18,9 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QEventLoop, QTimer, SignalInstance  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from benchmarks.qt_wait import wait_until  # noqa: E402
 from desktop.app import DictaraApp  # noqa: E402
 from desktop.config import Settings, SettingsFile  # noqa: E402
 from desktop.engine.cleanup import CleanupResult  # noqa: E402
@@ -32,33 +33,6 @@ from tests.fake_sounddevice import FakeSoundDevice  # noqa: E402
 from tests.ui.conftest import read_clip  # noqa: E402
 
 CLIP = ROOT / "tests" / "data" / "local_whisper_dictation.wav"
-
-
-def wait_until(ready: Callable[[], bool], signals: Sequence[SignalInstance], what: str,
-               timeout_ms: int = 60_000) -> None:
-    """Spin the event loop until ``ready()``, checked whenever one of ``signals`` fires.
-
-    Raises:
-        TimeoutError: ``ready()`` still fails after ``timeout_ms``.
-    """
-    loop = QEventLoop()
-
-    def check(*_args: object) -> None:
-        if ready():
-            loop.quit()
-
-    timer = QTimer(singleShot=True, interval=timeout_ms)
-    timer.timeout.connect(loop.quit)
-    for signal in signals:
-        signal.connect(check)
-    timer.start()
-    if not ready():
-        loop.exec()
-    timer.stop()
-    for signal in signals:
-        signal.disconnect(check)
-    if not ready():
-        raise TimeoutError(f"No {what} within {timeout_ms / 1000:.0f} s.")
 
 
 def pause(ms: int) -> None:

@@ -24,13 +24,12 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import SignalInstance
+    pass
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -125,6 +124,7 @@ def stalls(work: Workload, fake_url: str) -> dict[str, object]:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from benchmarks.qt_wait import wait_until
     from desktop.app import DictaraApp
     from desktop.paths import AppPaths
     from desktop.ui.dictation import Owner, State
@@ -138,7 +138,8 @@ def stalls(work: Workload, fake_url: str) -> dict[str, object]:
     app = DictaraApp(cast(QApplication, qapp), AppPaths.default(), sounddevice=mic)
     app.show()
     model, dictation = app.speech_model, app.dictation
-    _wait(lambda: model.is_ready or model.error is not None, model.ready, model.failed)
+    wait_until(lambda: model.is_ready or model.error is not None, [model.ready, model.failed],
+               "speech model", 300_000)
     if model.error is not None:
         raise RuntimeError(model.error)
     marker = _trace_marker()
@@ -154,8 +155,9 @@ def stalls(work: Workload, fake_url: str) -> dict[str, object]:
         cleaned: list[object] = []
         app.documents.cleanup_done.connect(cleaned.append)
         dictation.stop()
-        _wait(lambda: bool(cleaned) or dictation.state is State.FAILED,
-              app.documents.cleanup_done, dictation.state_changed)
+        wait_until(lambda: bool(cleaned) or dictation.state is State.FAILED,
+                   [app.documents.cleanup_done, dictation.state_changed], "cleaned text",
+                   300_000)
         if dictation.state is State.FAILED:
             raise RuntimeError(f"The dictation failed: {dictation.message}")
     probe.stop()
@@ -213,35 +215,6 @@ def _trace_marker() -> float:
     while time.monotonic() - start < MARKER_SECONDS:
         pass
     return start
-
-
-def _wait(ready: Callable[[], bool], *signals: "SignalInstance",
-          timeout_ms: int = 300_000) -> None:
-    """Spin the event loop until ``ready()``, checked whenever one of ``signals`` fires.
-
-    Raises:
-        TimeoutError: ``ready()`` still fails after ``timeout_ms``.
-    """
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    loop = QEventLoop()
-
-    def check(*_args: object) -> None:
-        if ready():
-            loop.quit()
-
-    timer = QTimer(singleShot=True, interval=timeout_ms)
-    timer.timeout.connect(loop.quit)
-    for signal in signals:
-        signal.connect(check)
-    timer.start()
-    if not ready():
-        loop.exec()
-    timer.stop()
-    for signal in signals:
-        signal.disconnect(check)
-    if not ready():
-        raise TimeoutError(f"Still waiting after {timeout_ms / 1000:.0f} s.")
 
 
 def _write_settings(home: Path, fake_url: str) -> None:

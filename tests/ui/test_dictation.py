@@ -111,8 +111,8 @@ class GatedTranscriber(Transcriber):
         return super().load()
 
 
-def test_record_click_while_loading_starts_when_ready(make_app, qtbot: QtBot,
-                                                      data_dir: Path) -> None:
+def loading_app(make_app, qtbot: QtBot, data_dir: Path):  # type: ignore[no-untyped-def]
+    """An app whose model load waits for the returned gate to open."""
     gate = threading.Event()
     GatedTranscriber.gate = gate
 
@@ -121,8 +121,14 @@ def test_record_click_while_loading_starts_when_ready(make_app, qtbot: QtBot,
 
     app = make_app(sd=FakeSoundDevice(read_clip(data_dir / CLIP), speed=2), wait_ready=False,
                    kwargs={"make_transcriber": make})
-    panel = app.window.dictation
     qtbot.wait_until(lambda: app.speech_model.transcriber is not None, timeout=10_000)
+    return app, gate
+
+
+def test_record_click_while_loading_starts_when_ready(make_app, qtbot: QtBot,
+                                                      data_dir: Path) -> None:
+    app, gate = loading_app(make_app, qtbot, data_dir)
+    panel = app.window.dictation
     assert not app.speech_model.is_ready
     qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
     assert app.dictation.state is State.WAITING_FOR_MODEL
@@ -140,15 +146,7 @@ def test_record_click_while_loading_starts_when_ready(make_app, qtbot: QtBot,
 
 def test_a_click_while_loading_can_be_taken_back(make_app, qtbot: QtBot, data_dir: Path
                                                  ) -> None:
-    gate = threading.Event()
-    GatedTranscriber.gate = gate
-
-    def make() -> Transcriber:
-        return GatedTranscriber(models.bundled_model(), models.ModelOptions())
-
-    app = make_app(sd=FakeSoundDevice(read_clip(data_dir / CLIP), speed=2), wait_ready=False,
-                   kwargs={"make_transcriber": make})
-    qtbot.wait_until(lambda: app.speech_model.transcriber is not None, timeout=10_000)
+    app, gate = loading_app(make_app, qtbot, data_dir)
     panel = app.window.dictation
     qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
