@@ -29,8 +29,8 @@ class DictationPanel(QWidget):
     """Record button, timer, meter, microphone name and the live transcript.
 
     GUI thread only. It renders the :class:`~desktop.ui.dictation.Dictation`'s state,
-    whoever started it. Committed text is shown
-    normally; the volatile partial text after it is grey and italic.
+    whoever started it. Committed text is shown normally; the volatile partial text after
+    it is grey and italic.
 
     Signals:
         record_clicked(): the user pressed Record or Stop (button or shortcut).
@@ -69,6 +69,7 @@ class DictationPanel(QWidget):
                           f"({QKeySequence(RECORD_SHORTCUT).toString()})")
         if entering and state in (State.STARTING, State.WAITING_FOR_MODEL):
             self.show_partial(Partial(""))
+            self.elapsed.setText("0:00")
         if entering and state is State.RECORDING:
             self._started_at = time.monotonic()
             self._clock.start()

@@ -38,6 +38,11 @@ class SettingsDialog(QDialog):
 
     GUI thread only. Nothing is saved until OK, and an invalid value keeps the dialog open
     with the reason shown under the tabs.
+
+    Args:
+        services: the settings, paths and job pool.
+        hotkey_problem: why the global hotkey is not registered (shown under it), or None.
+        parent: the window it is modal to.
     """
 
     def __init__(self, services: Services, hotkey_problem: str | None = None,
