@@ -108,14 +108,25 @@ class JobRunner(QObject):
             pool.setMaxThreadCount(POOL_THREADS)
         self.pool = pool
         self._pending: set[_JobSignals] = set()
+        self._closed = False
 
     def submit(self, fn: Callable[[], Any], done: Callable[[Any, Any], None]) -> None:
-        """Run ``fn()`` in the pool and call ``done(result, error)`` in the GUI thread."""
+        """Run ``fn()`` in the pool and call ``done(result, error)`` in the GUI thread.
+
+        After :meth:`close` nothing runs (a late result must not touch a closed history).
+        """
+        if self._closed:
+            log.info("Not starting a job after shutdown: %s", fn)
+            return
         signals = _JobSignals(self)
         signals.done.connect(done)
         signals.done.connect(self._on_job_done)
         self._pending.add(signals)
         self.pool.start(_Job(fn, signals))
+
+    def close(self) -> None:
+        """Run no more jobs (quit)."""
+        self._closed = True
 
     def wait(self, msecs: int = 5000) -> bool:
         """Block until the pool is idle (shutdown and tests only)."""

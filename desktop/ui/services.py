@@ -34,6 +34,7 @@ class Services:
     sounddevice: ModuleType | None = None
 
     def close(self) -> None:
-        """Release what the services hold (history connection)."""
+        """Start no more jobs and release the history connection."""
+        self.runner.close()
         if self.history is not None:
             self.history.close()
