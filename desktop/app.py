@@ -210,7 +210,7 @@ class DictaraApp:
 
     def _on_setting_changed(self, key: str) -> None:
         settings = self.services.settings.settings
-        self.speech_model.settings_changed(key, busy=self.dictation.state.busy)
+        self.speech_model.settings_changed(key, busy=self.dictation.session_active)
         if key == "ui.theme":
             self.theme.apply(settings.ui.theme)
         elif key.startswith("ollama."):

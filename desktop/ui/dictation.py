@@ -14,13 +14,16 @@ its results. ::
 
 import enum
 import logging
+import sys
 import time
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from desktop.engine import audio
 from desktop.engine.session import Finished
 from desktop.engine.streaming import Partial
 from desktop.options import session_options
+from desktop.platform.paste import Action, action_for
 from desktop.ui.cleaners import Cleaners
 from desktop.ui.documents import Document, Documents
 from desktop.ui.services import Services
@@ -47,7 +50,7 @@ class State(enum.Enum):
 
     @property
     def busy(self) -> bool:
-        """Whether a dictation is under way (a new one cannot start, except in CLEANING)."""
+        """Whether a dictation is under way (see :meth:`Dictation.start` for CLEANING)."""
         return self in _BUSY
 
     @property
@@ -123,7 +126,10 @@ class Dictation(QObject):
         self._model = speech_model
         self._documents = documents
         self._cleaners = cleaners
-        self._session = SessionWorker(services.runner, self)
+        # One worker per dictation: a cancelled one winds down (closing the microphone,
+        # finishing a decode) while its late signals are told apart by their sender.
+        self._session: SessionWorker | None = None
+        self._winding_down: set[SessionWorker] = set()
         self._failure = ""
         self._begin_when_ended = False
         self.state = State.IDLE
@@ -132,20 +138,28 @@ class Dictation(QObject):
         self.message = ""
         self.cancelled = False
         self.stopped_at = 0.0
-        self._connect()
+        speech_model.ready.connect(self._on_model_ready)
+        speech_model.failed.connect(self._on_model_failed)
+        documents.document_cleaning.connect(self._on_documents_document_cleaning)
+        documents.document_cleaned.connect(self._on_documents_document_cleaned)
+
+    @property
+    def session_active(self) -> bool:
+        """Whether a session (the current one, or a cancelled one) still holds the model."""
+        return self._session is not None or bool(self._winding_down)
 
     def start(self, owner: Owner) -> bool:
         """Start a dictation for ``owner``; returns whether it is starting.
 
-        Refused while another one records or finishes, or while one whose text is to be
-        pasted is cleaning (its paste would be lost); a main-window dictation still
-        cleaning finishes in the background (stored and shown).
+        Refused while another one records or finishes, and while one whose cleaned text
+        is still to be pasted or copied is cleaning (that would be lost). A dictation
+        that is cleaning otherwise finishes in the background (stored and shown).
         """
-        if self.state.busy and not (self.state is State.CLEANING and not self.owner.pastes):
+        if self.state.busy and not (self.state is State.CLEANING and not self.awaits_cleaned):
             return False
         self.owner = owner
         self.document = None
-        self.message = self._failure = ""
+        self.message = ""
         self.cancelled = False
         if not self._model.is_ready:
             if self._model.error is not None:
@@ -156,13 +170,20 @@ class Dictation(QObject):
         self._begin()
         return True
 
+    @property
+    def awaits_cleaned(self) -> bool:
+        """Whether the cleaned text goes somewhere once ready (pasted, or copied)."""
+        mode = self._services.settings.settings.paste.mode
+        return self.owner.pastes and action_for(mode, "cleaned") is not Action.NOTHING
+
     def stop(self) -> None:
         """Stop listening; the final text and the cleanup follow. Otherwise nothing."""
-        if self.state is State.WAITING_FOR_MODEL:
+        if self.state is State.WAITING_FOR_MODEL or (
+                self.state is State.STARTING and self._session is None):
+            self._begin_when_ended = False  # nothing was recorded yet
             self._set_state(State.IDLE)
-        elif self.state in (State.STARTING, State.RECORDING):
+        elif self.state in (State.STARTING, State.RECORDING) and self._session is not None:
             self.stopped_at = time.monotonic()
-            self._begin_when_ended = False
             self._session.stop()
             self._set_state(State.FINISHING)
 
@@ -177,10 +198,12 @@ class Dictation(QObject):
         """Drop the dictation under way: nothing is shown or pasted; the recording is kept."""
         if not self.state.busy:
             return
-        if self.state in (State.STARTING, State.RECORDING, State.FINISHING):
+        if self._session is not None:
             self._session.cancel()
-        elif self.state is State.CLEANING:
-            self._documents.cancel_cleanup()
+            self._winding_down.add(self._session)
+            self._session = None
+        if self.state is State.CLEANING and self.document is not None:
+            self._documents.cancel_cleanup(self.document)
         self._begin_when_ended = False
         self.cancelled = True
         log.info("Dictation cancelled")
@@ -188,34 +211,33 @@ class Dictation(QObject):
 
     def shutdown(self) -> None:
         """Quit: cancel what runs (the recording stays on disk)."""
-        self._session.cancel()
-
-    def _connect(self) -> None:
-        s = self._session
-        s.started.connect(self._on_session_started)
-        s.listening.connect(self._on_session_listening)
-        s.level_changed.connect(self.level_changed)
-        s.partial_changed.connect(self._on_session_partial_changed)
-        s.dropout.connect(self._services.messages.warning)
-        s.failed.connect(self._on_session_failed)
-        s.finished.connect(self._on_session_finished)
-        s.ended.connect(self._on_session_ended)
-        self._model.ready.connect(self._on_model_ready)
-        self._model.failed.connect(self._on_model_failed)
-        self._documents.document_cleaning.connect(self._on_documents_document_cleaning)
-        self._documents.document_cleaned.connect(self._on_documents_document_cleaned)
+        for worker in (self._session, *self._winding_down):
+            if worker is not None:
+                worker.cancel()
 
     def _begin(self) -> None:
         self._set_state(State.STARTING)
-        if self._session.active:  # a cancelled dictation is still winding down
+        self._failure = ""
+        if self._winding_down:  # a cancelled dictation still holds the microphone
             self._begin_when_ended = True
             return
         transcriber = self._model.transcriber
         assert transcriber is not None  # the model is ready
-        self._session.start(transcriber, self._services.paths.recordings_dir,
-                            session_options(self._services.settings.settings),
-                            warm_up=self._cleaners.get().warm_up,
-                            sd=self._services.sounddevice)
+        worker = self._session = SessionWorker(self._services.runner, self)
+        worker.listening.connect(self._on_session_listening)
+        worker.level_changed.connect(self._on_session_level_changed)
+        worker.partial_changed.connect(self._on_session_partial_changed)
+        worker.dropout.connect(self._on_session_dropout)
+        worker.failed.connect(self._on_session_failed)
+        worker.finished.connect(self._on_session_finished)
+        worker.ended.connect(self._on_session_ended)
+        worker.start(transcriber, self._services.paths.recordings_dir,
+                     session_options(self._services.settings.settings),
+                     warm_up=self._cleaners.get().warm_up, sd=self._services.sounddevice)
+
+    def _current(self) -> bool:
+        """Whether the signal being handled comes from the current dictation's session."""
+        return self._session is not None and self.sender() is self._session
 
     def _fail(self, message: str) -> None:
         self.message = message
@@ -227,28 +249,56 @@ class Dictation(QObject):
             self.state = state
             self.state_changed.emit(state)
 
-    @Slot()
-    def _on_session_started(self) -> None:
-        log.info("Microphone open")
+    def _prime_microphone(self) -> None:
+        """Open the microphone once in the background, so the first dictation starts fast.
+
+        Through ALSA's pulse plugin the first stream of a process starts up to 1.9 s late
+        and the next within 35 ms (see ``audio.prime``).
+        """
+        capture = session_options(self._services.settings.settings).capture
+        sd = self._services.sounddevice
+        self._services.runner.submit(lambda: audio.prime(capture, sd),
+                                     self._on_microphone_primed)
+
+    @Slot(object, object)
+    def _on_microphone_primed(self, first_block_ms: object, error: BaseException | None) -> None:
+        if error is not None:
+            log.info("Microphone not primed: %s", error)  # the dictation will say why
+        else:
+            log.info("Microphone primed: first block after %s ms", first_block_ms)
 
     @Slot(object)
     def _on_session_listening(self, _event: object) -> None:
-        if self.state is State.STARTING:
+        if self._current() and self.state is State.STARTING:
             self._set_state(State.RECORDING)
+
+    @Slot(float)
+    def _on_session_level_changed(self, db: float) -> None:
+        if self._current():
+            self.level_changed.emit(db)
 
     @Slot(object)
     def _on_session_partial_changed(self, partial: Partial) -> None:
-        if self.state.listening or self.state is State.FINISHING:
+        if self._current():
             self.partial_changed.emit(partial)
 
     @Slot(str)
+    def _on_session_dropout(self, message: str) -> None:
+        if self._current():
+            self._services.messages.warning(message)
+
+    @Slot(str)
     def _on_session_failed(self, message: str) -> None:
-        self._failure = message
+        if self._current():
+            self._failure = message
 
     @Slot(object)
     def _on_session_finished(self, finished: Finished) -> None:
-        if self.cancelled or (self.state is not State.FINISHING and not self.state.listening):
+        if not self._current() or self.state not in (State.STARTING, State.RECORDING,
+                                                     State.FINISHING):
             return
+        if self.state is not State.FINISHING:  # it stopped by itself (device lost)
+            self.stopped_at = time.monotonic()
         log.info("Raw text %.0f ms after the stop (%s ms in the engine)",
                  (time.monotonic() - self.stopped_at) * 1000, f"{finished.stop_to_final_ms:.0f}")
         if not finished.transcript.text:
@@ -265,18 +315,28 @@ class Dictation(QObject):
 
     @Slot()
     def _on_session_ended(self) -> None:
-        if self._begin_when_ended:
-            self._begin_when_ended = False
-            self._begin()
-        elif self.state in (State.STARTING, State.RECORDING, State.FINISHING):
-            self._fail(self._failure or "The dictation ended unexpectedly; the log has the "
-                                        "details.")
-        self._model.idle()
+        worker = self.sender()
+        if worker is self._session:
+            self._session = None
+            if self.state in (State.STARTING, State.RECORDING, State.FINISHING):
+                self._fail(self._failure or "The dictation ended unexpectedly; the log has "
+                                            "the details.")
+        elif worker in self._winding_down:
+            self._winding_down.discard(worker)
+            if not self._winding_down and self._begin_when_ended:
+                self._begin_when_ended = False
+                self._begin()
+        if isinstance(worker, SessionWorker):
+            worker.deleteLater()
+        if not self.session_active:
+            self._model.idle()
 
     @Slot(str)
     def _on_model_ready(self, _name: str) -> None:
         if self.state is State.WAITING_FOR_MODEL:
             self._begin()
+        elif not self.session_active and sys.platform.startswith("linux"):
+            self._prime_microphone()
 
     @Slot(str)
     def _on_model_failed(self, message: str) -> None:

@@ -353,6 +353,8 @@ class DictationWindow(QWidget):
         if state is State.WAITING_FOR_MODEL:
             self.show_waiting("Loading the speech model…")
         elif state is State.STARTING:
+            self.show_waiting("Opening the microphone…")
+        elif state is State.RECORDING:
             self.show_listening(self._hint)
         elif state is State.FINISHING:
             self.show_working()
@@ -363,7 +365,7 @@ class DictationWindow(QWidget):
         elif state is State.FAILED:
             self.show_message("Nothing was pasted", dictation.message)
         elif state is State.IDLE and dictation.cancelled:
-            self.show_message("Cancelled", "Nothing was pasted; the recording is kept.",
+            self.show_message("Cancelled", "Nothing more is pasted; the recording is kept.",
                               brief=True)
         elif state is State.IDLE:
             self.dismiss()

@@ -100,9 +100,10 @@ class Documents(QObject):
     def clean(self, document: Document, preset: str | None = None) -> None:
         """Clean a document's raw text (again), with another preset if given.
 
-        One cleanup runs at a time: a running one is cancelled (its rule-based result
-        still arrives).
+        Cleanups run one at a time, in order; a cleanup of this document still under way
+        is cancelled (its rule-based result arrives, and is dropped).
         """
+        self._worker.cancel(document.cleanup_job)
         job = self._worker.clean(self._cleaners.get(preset), document.transcript.text)
         document.cleanup_job = job
         document.result = None
@@ -114,9 +115,9 @@ class Documents(QObject):
             self.document_changed.emit(self.document)
             self.clean(self.document, preset)
 
-    def cancel_cleanup(self) -> None:
-        """Stop waiting for the model; the rule-based result still arrives."""
-        self._worker.cancel()
+    def cancel_cleanup(self, document: Document) -> None:
+        """Stop waiting for the model for ``document``; its rule-based result still arrives."""
+        self._worker.cancel(document.cleanup_job)
 
     def store(self, document: Document) -> None:
         """Add a document to the history in the background."""
@@ -134,7 +135,7 @@ class Documents(QObject):
 
     def shutdown(self) -> None:
         """Stop waiting for the model (quit)."""
-        self._worker.cancel()
+        self._worker.cancel_all()
 
     def _save_cleaned(self, document: Document) -> None:
         history, entry_id, result = self._services.history, document.entry_id, document.result

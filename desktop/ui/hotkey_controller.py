@@ -139,7 +139,7 @@ class HotkeyController(QObject):
         """Start a dictation whose text will be pasted."""
         if self._window_owns():
             return
-        if self.dictation.state is State.CLEANING and self.dictation.owner.pastes:
+        if self.dictation.state is State.CLEANING and self.dictation.awaits_cleaned:
             self.window.show_cleaning_note("Still cleaning the last one · Esc skips it")
             return
         self.dictation.start(owner)
@@ -233,7 +233,7 @@ class HotkeyController(QObject):
         dictation = self.dictation
         if not dictation.owner.pastes:
             return
-        if state is State.STARTING:
+        if state is State.RECORDING:  # audio flows: speak now
             self._sound("start")
         elif state is State.FINISHING:
             self._sound("stop")

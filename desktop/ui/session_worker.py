@@ -32,7 +32,6 @@ class SessionWorker(QObject):
     """Runs one :class:`Session` at a time. GUI thread only.
 
     Signals:
-        started(): the microphone is open.
         listening(object): the :class:`Listening` event: audio flows, every word counts.
         level_changed(float): input RMS level in dBFS.
         partial_changed(object): a :class:`Partial` (the committed text comes with it).
@@ -42,7 +41,6 @@ class SessionWorker(QObject):
         ended(): the session is over (after ``finished``, a failure, or a cancel).
     """
 
-    started = Signal()
     listening = Signal(object)
     level_changed = Signal(float)
     partial_changed = Signal(object)
@@ -108,14 +106,12 @@ class SessionWorker(QObject):
             self.failed.emit(describe_error(error or RuntimeError("no session")))
             self.ended.emit()
             return
+        self._session = session
+        self._runner.submit(session.wait, self._on_session_waited)  # ended follows
         if self._cancel_requested:
             self._cancel_requested = self._stop_requested = False
-            session.cancel()
-            self.ended.emit()
+            session.cancel()  # ``ended`` once its threads let go of the microphone
             return
-        self._session = session
-        self.started.emit()
-        self._runner.submit(session.wait, self._on_session_waited)
         if self._stop_requested:
             self._stop_requested = False
             session.stop()

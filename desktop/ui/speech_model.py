@@ -1,14 +1,13 @@
 """The Whisper model the window uses: resolved from the settings, loaded in the background."""
 
 import logging
-import sys
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from desktop.engine import audio, models
+from desktop.engine import models
 from desktop.engine.transcriber import Transcriber
-from desktop.options import model_options, session_options
+from desktop.options import model_options
 from desktop.ui.jobs import COMPUTE_NICE, call_at_lower_priority, describe_error
 from desktop.ui.services import Services
 
@@ -89,7 +88,7 @@ class SpeechModel(QObject):
         self._services.runner.submit(run, self._on_loaded)
 
     def settings_changed(self, key: str, busy: bool) -> None:
-        """Reload for a model setting; while ``busy`` (dictating), after it ends."""
+        """Reload for a model setting; while ``busy`` (a dictation uses the model), after."""
         if key.startswith(MODEL_KEYS):
             if busy:
                 self._reload_when_idle = True
@@ -111,17 +110,6 @@ class SpeechModel(QObject):
         self.error = message
         self.failed.emit(message)
 
-    def _prime_microphone(self) -> None:
-        """Open the microphone once in the background, so the first dictation starts fast.
-
-        Through ALSA's pulse plugin the first stream of a process starts up to 1.9 s late
-        and the next within 35 ms (see ``audio.prime``).
-        """
-        capture = session_options(self._services.settings.settings).capture
-        sd = self._services.sounddevice
-        self._services.runner.submit(lambda: audio.prime(capture, sd),
-                                     self._on_microphone_primed)
-
     @Slot(object, object)
     def _on_loaded(self, result: object, _error: object) -> None:
         if not isinstance(result, tuple) or result[0] != self._generation:
@@ -133,12 +121,3 @@ class SpeechModel(QObject):
         self._loaded = True
         log.info("Speech model %s ready", transcriber.ref.name)
         self.ready.emit(transcriber.ref.name)
-        if sys.platform.startswith("linux"):
-            self._prime_microphone()
-
-    @Slot(object, object)
-    def _on_microphone_primed(self, first_block_ms: object, error: BaseException | None) -> None:
-        if error is not None:
-            log.info("Microphone not primed: %s", error)  # the dictation will say why
-        else:
-            log.info("Microphone primed: first block after %s ms", first_block_ms)

@@ -173,7 +173,7 @@ def test_listening_is_said_only_once_audio_flows(make_app, qtbot: QtBot, data_di
     wait_state(qtbot, app, State.RECORDING, 10_000)
     assert app.window.status.currentMessage() == "Listening…"
     app.dictation.cancel()
-    qtbot.wait_until(lambda: not app.dictation._session.active, timeout=10_000)
+    qtbot.wait_until(lambda: not app.dictation.session_active, timeout=10_000)
 
 
 def test_cancel_while_the_microphone_opens_ends_the_session(make_app, qtbot: QtBot,
@@ -183,11 +183,70 @@ def test_cancel_while_the_microphone_opens_ends_the_session(make_app, qtbot: QtB
     assert app.dictation.state is State.STARTING
     app.dictation.cancel()
     assert app.dictation.state is State.IDLE and app.dictation.cancelled
-    session = app.dictation._session
-    qtbot.wait_until(lambda: not session.active, timeout=10_000)
+    qtbot.wait_until(lambda: not app.dictation.session_active, timeout=10_000)
     # A new dictation after the cancel runs normally.
     dictate(app, qtbot)
     assert "quilter" in app.dictation.document.transcript.text.lower()
+
+
+def test_a_start_right_after_a_cancel_keeps_the_two_apart(make_app, qtbot: QtBot,
+                                                          data_dir: Path) -> None:
+    app = make_app(sd=FakeSoundDevice(read_clip(data_dir / CLIP), speed=2))
+    dictation = app.dictation
+    seen: list[State] = []
+    dictation.state_changed.connect(seen.append)
+    assert dictation.start(Owner.WINDOW)
+    wait_state(qtbot, app, State.RECORDING, 10_000)
+    with qtbot.wait_signal(dictation.partial_changed, timeout=60_000,
+                           check_params_cb=lambda partial: bool(partial.committed)):
+        pass
+    dictation.stop()  # the final decode runs ...
+    dictation.cancel()  # ... when Esc comes, and at once a new dictation
+    assert dictation.start(Owner.WINDOW)
+    wait_state(qtbot, app, State.RECORDING, 30_000)  # once the first let go of the mic
+    qtbot.wait(1500)  # the first session's late events, if any, arrive meanwhile
+    assert seen == [State.STARTING, State.RECORDING, State.FINISHING, State.IDLE,
+                    State.STARTING, State.RECORDING]
+    dictation.stop()
+    qtbot.wait_until(lambda: not dictation.state.busy, timeout=60_000)
+    qtbot.wait(500)
+    assert not [e for e in app.window.history.entries if "apostle" in e.raw.lower()
+                and e.duration > 4], "the cancelled dictation was stored"
+
+
+def test_a_stop_while_a_cancelled_one_winds_down_is_quiet(make_app, qtbot: QtBot,
+                                                          data_dir: Path) -> None:
+    app = make_app(sd=FakeSoundDevice(read_clip(data_dir / CLIP), speed=2))
+    dictation = app.dictation
+    assert dictation.start(Owner.WINDOW)
+    wait_state(qtbot, app, State.RECORDING, 10_000)
+    dictation.cancel()
+    assert dictation.start(Owner.WINDOW)  # a quick push-to-talk tap: start ...
+    dictation.stop()  # ... and stop before anything was recorded
+    assert dictation.state is State.IDLE
+    qtbot.wait_until(lambda: not dictation.session_active, timeout=10_000)
+    qtbot.wait(300)
+    assert dictation.state is State.IDLE and not dictation.message
+
+
+def test_a_new_model_after_a_failed_load_is_loaded(make_app, qtbot: QtBot, data_dir: Path
+                                                   ) -> None:
+    calls: list[int] = []
+
+    def make() -> Transcriber:
+        calls.append(1)
+        if len(calls) == 1:
+            raise models.ModelMissingError("base.en")
+        return Transcriber(models.bundled_model(), models.ModelOptions())
+
+    app = make_app(sd=FakeSoundDevice(read_clip(data_dir / CLIP), speed=2), wait_ready=False,
+                   kwargs={"make_transcriber": make})
+    qtbot.wait_until(lambda: app.speech_model.error is not None, timeout=10_000)
+    assert not app.dictation.start(Owner.WINDOW)
+    assert app.dictation.state is State.FAILED
+    with qtbot.wait_signal(app.speech_model.ready, timeout=60_000):
+        app.services.settings.set("whisper.model", "tiny.en")
+    dictate(app, qtbot)
 
 
 def activate(window: object, qtbot: QtBot) -> None:

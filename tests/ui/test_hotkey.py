@@ -8,9 +8,11 @@ from pathlib import Path
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from desktop.engine.transcript import Segment, Transcript
 from desktop.platform import hotkeys
 from desktop.ui.dictation import Owner, State
 from desktop.ui.dictation_window import Phase
+from desktop.ui.documents import Document
 from tests.fake_sounddevice import FakeSoundDevice
 from tests.ui.conftest import read_clip, wait_state
 
@@ -166,3 +168,24 @@ def test_a_second_press_while_cleaning_does_not_lose_the_first_paste(
     with qtbot.wait_signal(app.integration.hotkey.pasted, timeout=60_000):
         pass
     assert keys.pasted == [app.dictation.document.result.cleaned]
+
+
+def test_another_cleanup_waits_instead_of_spoiling_the_paste(make_app, qtbot: QtBot,
+                                                             data_dir: Path, fake_ollama) -> None:
+    fake_ollama.token_delay = 0.05
+    app, listener, keys = hotkey_app(make_app, data_dir)
+    listener.press()
+    wait_state(qtbot, app, State.RECORDING, 10_000)
+    wait_committed(qtbot, app)
+    listener.press()
+    wait_state(qtbot, app, State.CLEANING)
+    other = Document(Transcript("notes.wav", 3.0, "en", "tiny.en",
+                                (Segment(0.0, 3.0, "um so the other file says hello there"),)),
+                     "file")
+    app.documents.clean(other)  # e.g. a finished file opened meanwhile
+    with qtbot.wait_signal(app.integration.hotkey.pasted, timeout=60_000):
+        pass
+    result = app.dictation.document.result
+    assert result.backend == "ollama" and keys.pasted == [result.cleaned]
+    qtbot.wait_until(lambda: other.result is not None, timeout=60_000)
+    assert other.result.backend == "ollama"
