@@ -8,6 +8,7 @@ no tray, or the desktop session ending.
 """
 
 import logging
+import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -153,6 +154,7 @@ class DictaraApp:
         if self._closed:
             return
         self._closed = True
+        self.window.hide()  # what follows may wait a moment for workers to stop
         self.integration.shutdown()
         self.dictation.shutdown()
         self.documents.shutdown()
@@ -272,5 +274,29 @@ def run_gui(argv: Sequence[str], files: Sequence[Path] = ()) -> int:
         log.warning("%s", e)
     app = DictaraApp(qapp, paths, server=server)
     qapp.aboutToQuit.connect(app.shutdown)
+    _quit_on_signals(qapp)
     app.start(hidden=bool({"--tray", "--minimized"} & set(argv)), files=files)
     return qapp.exec()
+
+
+def _quit_on_signals(qapp: "QApplication") -> None:
+    """Quit properly on SIGTERM (the desktop session ending, ``kill``) and SIGINT (Ctrl+C).
+
+    Python runs signal handlers between bytecodes only, never inside Qt's C++ event loop,
+    so a timer gives it a moment every 200 ms.
+    """
+    from PySide6.QtCore import QTimer
+
+    def quit_now(signum: int, _frame: object) -> None:
+        log.info("Signal %d: quitting", signum)
+        qapp.quit()
+
+    signal.signal(signal.SIGTERM, quit_now)
+    signal.signal(signal.SIGINT, quit_now)
+    tick = QTimer(qapp)
+    tick.timeout.connect(_let_python_run)
+    tick.start(200)
+
+
+def _let_python_run() -> None:
+    """Nothing: returning to Python lets it run pending signal handlers."""

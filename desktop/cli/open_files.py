@@ -5,6 +5,8 @@ this process becomes Dictara and queues them itself. This is what the desktop's 
 with Dictara" runs.
 """
 
+import json
+from collections.abc import Iterator
 from pathlib import Path
 
 from desktop.cli.context import error
@@ -12,6 +14,7 @@ from desktop.paths import AppPaths
 from desktop.platform import ipc
 
 EXIT_USAGE = 2
+BATCH_BYTES = ipc.MAX_LINE // 2  # room for the request's own fields
 
 
 def run(args: list[str]) -> int:
@@ -34,12 +37,32 @@ def run(args: list[str]) -> int:
     code = 0 if len(found) == len(paths) else 1
     address = ipc.server_address(AppPaths.default().config_file.parent)
     try:
-        ipc.send("open", address, paths=tuple(str(p) for p in found))
+        for batch in _batches([str(p) for p in found]):
+            reply = ipc.send("open", address, paths=batch)
+            if not reply.ok:
+                error(reply.message or "The running Dictara did not take the files; quit it "
+                                       "and try again.")
+                return 1
     except ipc.NotRunningError:
         from desktop.app import run_gui
 
         return run_gui([], files=found) or code
-    except (ipc.Error, ValueError) as e:
+    except ipc.Error as e:
         error(str(e))
         return 1
     return code
+
+
+def _batches(paths: list[str]) -> Iterator[tuple[str, ...]]:
+    """Split ``paths`` into requests that fit the protocol's line limit."""
+    batch: list[str] = []
+    size = 0
+    for path in paths:
+        cost = len(json.dumps(path, ensure_ascii=False).encode()) + 2
+        if batch and size + cost > BATCH_BYTES:
+            yield tuple(batch)
+            batch, size = [], 0
+        batch.append(path)
+        size += cost
+    if batch:
+        yield tuple(batch)

@@ -135,6 +135,8 @@ def decode_request(line: bytes) -> Request:
     paths = data.get("paths", [])
     if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
         raise ProtocolError("paths must be a list of strings")
+    if not all(os.path.isabs(p) for p in paths):
+        raise ProtocolError("paths must be absolute")
     return Request(command, data["v"], tuple(paths))
 
 

@@ -81,7 +81,7 @@ class FileJobWorker(QObject):
         """Jobs not yet finished."""
         return len(self._jobs)
 
-    def shutdown(self, timeout: float = 5.0) -> None:
+    def shutdown(self, timeout: float = 2.0) -> None:
         """Cancel everything and stop the thread. GUI thread only."""
         for job in list(self._jobs.values()):
             job.cancel.set()

@@ -63,8 +63,13 @@ class Library(QObject):
         self._documents = documents
         self.files = FileJobWorker(self._transcriber, self)
         self.documents: dict[int, Document] = {}
-        self._recovered: dict[int, Path] = {}
-        self._queued: dict[int, Path] = {}  # not finished, failed or cancelled yet
+        # What is not done yet, kept in QUEUE_FILE as it changes (so a quit, a logout or a
+        # crash loses none of it): jobs queued or running with their kind, and the paths of
+        # folders still being searched for media files.
+        self._queued: dict[int, tuple[Path, str]] = {}
+        self._expanding: dict[int, list[Path]] = {}
+        self._next_expansion = 0
+        self._closing = False
         self.files.finished.connect(self._on_files_finished)
         self.files.failed.connect(self._on_files_failed)
         self.files.cancelled.connect(self._on_files_cancelled)
@@ -73,7 +78,12 @@ class Library(QObject):
 
     def add_paths(self, paths: list[Path]) -> None:
         """Queue files (folders are searched for media files in the background)."""
-        self.services.runner.submit(lambda: expand_paths(paths), self._on_paths_expanded)
+        self._next_expansion += 1
+        expansion = self._next_expansion
+        self._expanding[expansion] = list(paths)
+        self._save_queue()
+        self.services.runner.submit(lambda: (expansion, expand_paths(paths)),
+                                    self._on_paths_expanded)
 
     @property
     def pending(self) -> int:
@@ -84,18 +94,26 @@ class Library(QObject):
         """Queue again the files that were still waiting when Dictara last quit."""
         saved = self._queue_file()
         try:
-            names = json.loads(saved.read_text(encoding="utf-8"))
-            saved.unlink()
+            entries = json.loads(saved.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return
         except (OSError, ValueError) as e:
             log.warning("Could not read %s: %s", saved, e)
             return
-        paths = [Path(n) for n in names if isinstance(n, str)]
-        if paths:
-            self.services.messages.info(
-                f"{len(paths)} file(s) still waiting when Dictara last quit are queued again.")
-            self.add_paths(paths)
+        if not isinstance(entries, list):
+            return
+        kept = [(Path(e["path"]), e.get("kind")) for e in entries
+                if isinstance(e, dict) and isinstance(e.get("path"), str)]
+        if not kept:
+            return
+        self.services.messages.info(
+            f"{len(kept)} file(s) still waiting when Dictara last quit are queued again.")
+        files = [path for path, kind in kept if kind != "recovered"]
+        if files:
+            self.add_paths(files)
+        for path, kind in kept:
+            if kind == "recovered":
+                self._add_job(path, "recovered")
 
     def cancel(self, job_id: int) -> None:
         """Cancel one file job."""
@@ -165,50 +183,68 @@ class Library(QObject):
                 self.services.messages.error(f"The recording {info.path} could not be "
                                              f"repaired ({e.strerror}); it was left as it is.")
                 continue
-            self._recovered[self._add_job(path)] = path
+            self._add_job(path, "recovered")
 
     def shutdown(self) -> None:
-        """Quit: keep the files not done yet for the next start, stop the file thread."""
-        pending = [str(p) for p in self._queued.values()]
-        saved = self._queue_file()
-        try:
-            if pending:
-                saved.parent.mkdir(parents=True, exist_ok=True)
-                saved.write_text(json.dumps(pending, ensure_ascii=False), encoding="utf-8")
-                log.info("Kept %d queued file(s) for the next start", len(pending))
-        except OSError as e:
-            log.error("Could not keep the queued files in %s: %s", saved, e)
+        """Quit: stop the file thread; what was not done stays in the queue file."""
+        self._closing = True  # the cancellations that follow are not "done"
+        if self._queued or self._expanding:
+            log.info("Keeping %d file(s) for the next start", len(self._queued))
         self.files.shutdown()
 
     def _queue_file(self) -> Path:
         return self.services.paths.data_dir / QUEUE_FILE
+
+    def _save_queue(self) -> None:
+        """Write what is not done yet to the queue file (or remove it when nothing is)."""
+        if self._closing:
+            return
+        entries = [{"path": str(p), "kind": "file"}
+                   for paths in self._expanding.values() for p in paths]
+        entries += [{"path": str(p), "kind": kind} for p, kind in self._queued.values()]
+        saved = self._queue_file()
+        try:
+            if not entries:
+                saved.unlink(missing_ok=True)
+                return
+            saved.parent.mkdir(parents=True, exist_ok=True)
+            partial = saved.with_suffix(".tmp")
+            partial.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+            partial.chmod(0o600)
+            partial.replace(saved)
+        except OSError as e:
+            log.error("Could not keep the queued files in %s: %s", saved, e)
 
     def _transcriber(self) -> Transcriber:
         if self._speech_model.transcriber is None:
             raise NoModelError
         return self._speech_model.transcriber
 
-    def _add_job(self, path: Path) -> int:
+    def _add_job(self, path: Path, kind: str = "file") -> None:
         job = self.files.add(path, transcribe_options(self.services.settings.settings))
-        self._queued[job] = path
+        self._queued[job] = (path, kind)
+        self._save_queue()
         self.job_added.emit(job, path)
-        return job
 
     @Slot(object, object)
-    def _on_paths_expanded(self, paths: object, error: BaseException | None) -> None:
-        if error is not None or not isinstance(paths, list):
+    def _on_paths_expanded(self, expanded: object, error: BaseException | None) -> None:
+        if error is not None or not isinstance(expanded, tuple):
             self.services.messages.error(describe_error(error or RuntimeError("no files")))
             return
-        if not paths:
+        expansion, paths = expanded
+        given = self._expanding.pop(expansion, [])
+        if given and not paths:
             self.services.messages.warning("No audio or video files were found there.")
         for path in paths:
             self._add_job(path)
+        if not paths:
+            self._save_queue()
 
     @Slot(int, object)
     def _on_files_finished(self, job_id: int, transcript: Transcript) -> None:
-        self._queued.pop(job_id, None)
-        recording = self._recovered.pop(job_id, None)
-        kind = "recovered" if recording else "file"
+        path, kind = self._queued.pop(job_id, (None, "file"))
+        self._save_queue()
+        recording = path if kind == "recovered" else None
         document = Document(transcript, kind, recording)
         self.documents[job_id] = document
         self._documents.store(document)
@@ -223,7 +259,7 @@ class Library(QObject):
     @Slot(int)
     def _on_files_cancelled(self, job_id: int) -> None:
         self._queued.pop(job_id, None)
-        self._recovered.pop(job_id, None)
+        self._save_queue()
 
     @Slot(object, object)
     def _on_exported(self, target: object, error: BaseException | None) -> None:

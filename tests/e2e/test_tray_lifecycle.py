@@ -110,5 +110,8 @@ def test_closing_keeps_it_in_the_tray_and_files_bring_it_back(
                        env=bench.env, timeout=20, check=False)
     assert len(history(bench)) == 2
     assert app.popen.poll() is None
+    app.popen.terminate()  # what the desktop session does when it ends
+    assert app.popen.wait(20) == 0
+    app.wait_for(r"Signal 15: quitting", 5)
     tracebacks = [line for line in app.lines if "Traceback" in line]
     assert not tracebacks, "\n".join(app.lines[-60:])

@@ -191,6 +191,19 @@ def test_open_requests_carry_paths() -> None:
     assert ipc.decode_request(ipc.encode_request(request)) == request
     with pytest.raises(ipc.ProtocolError, match="paths must be a list of strings"):
         ipc.decode_request(b'{"v": 1, "command": "open", "paths": "/etc/passwd"}\n')
+    with pytest.raises(ipc.ProtocolError, match="paths must be absolute"):
+        ipc.decode_request(b'{"v": 1, "command": "open", "paths": [""]}\n')
+
+
+def test_many_files_go_in_several_requests() -> None:
+    from desktop.cli.open_files import BATCH_BYTES, _batches
+
+    paths = [f"/recordings/{i:04d}-" + "x" * 200 + ".m4a" for i in range(1000)]
+    batches = list(_batches(paths))
+    assert len(batches) > 1 and [p for b in batches for p in b] == paths
+    for batch in batches:
+        assert len(ipc.encode_request(ipc.Request("open", paths=batch))) < ipc.MAX_LINE
+        assert sum(len(p) for p in batch) <= BATCH_BYTES
 
 
 def test_dictara_file_hands_the_files_to_the_running_instance(

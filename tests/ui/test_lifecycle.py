@@ -68,13 +68,16 @@ def test_files_waiting_at_quit_are_queued_at_the_next_start(
     app.window.hide()
     app.shutdown()
     saved = app.services.paths.data_dir / QUEUE_FILE
-    kept = json.loads(saved.read_text(encoding="utf-8"))
+    entries = json.loads(saved.read_text(encoding="utf-8"))
+    assert {e["kind"] for e in entries} == {"file"}
+    kept = [e["path"] for e in entries]
     assert kept and set(kept) <= {str(f) for f in files}
+    assert oct(saved.stat().st_mode & 0o777) == "0o600"
     again = make_app()
     queue = again.window.files
     qtbot.wait_until(lambda: finished(queue, len(kept)), timeout=JOB_TIMEOUT_MS)
     assert [r.path for r in queue.rows()] == [Path(k) for k in kept]
     assert all(r.state == "done" for r in queue.rows())
-    assert not saved.exists()
+    qtbot.wait_until(lambda: not saved.exists(), timeout=5000)  # nothing is waiting now
     said = [r.getMessage() for r in caplog.records if r.name == "desktop.ui.messages"]
     assert f"{len(kept)} file(s) still waiting when Dictara last quit are queued again." in said
