@@ -88,6 +88,7 @@ class DictaraApp:
         self.shown_at: float | None = None
         self._closed = False
         self._started = False
+        self._files_at_start: list[Path] = []
         services = self.services = build_services(paths or AppPaths.default(), sounddevice)
         self.theme = ThemeManager(qapp, services.settings.settings.ui.theme)
         self.speech_model = SpeechModel(services, make_transcriber)
@@ -114,15 +115,13 @@ class DictaraApp:
         # With a tray (or started hidden), the app lives on without windows; without,
         # closing the window quits (MainWindow.closeEvent asks).
         self.qapp.setQuitOnLastWindowClosed(not (tray or hidden))
-        if hidden and not files:
+        self._files_at_start = list(files)  # queued once the model is resolved
+        if hidden and not files:  # files show the window
             if not tray:
                 log.info("No system tray; running without a window (run `dictara` to open it)")
             self._start_work()
         else:
             self.window.show()
-        if files:
-            self._start_work()  # the files need the model resolved
-            self.open_files(list(files))
 
     def show(self) -> None:
         """Show the window without the tray and hotkey (tests, the self-test)."""
@@ -131,7 +130,10 @@ class DictaraApp:
     def open_files(self, paths: list[Path]) -> None:
         """Show the window and queue ``paths`` (``dictara FILE``, Open With, a drop)."""
         self.window.show_front()
-        self.window.add_files(paths)
+        if self._started:
+            self.window.add_files(paths)
+        else:  # before the start-up work: queued once the model is resolved
+            self._files_at_start += paths
 
     def open_settings(self) -> None:
         """Open the settings dialog (modal to the window)."""
@@ -190,6 +192,9 @@ class DictaraApp:
         self.library.search("")
         self.library.find_recoverable()
         self.library.requeue_saved()
+        if self._files_at_start:
+            self.window.add_files(self._files_at_start)
+            self._files_at_start = []
 
     def _on_window_shown(self) -> None:
         from PySide6.QtCore import QTimer
@@ -205,8 +210,7 @@ class DictaraApp:
 
         state = QSettings(str(self.services.paths.config_file.parent / UI_STATE_FILE),
                           QSettings.Format.IniFormat)
-        if state.value(TOLD_ABOUT_TRAY) != "yes":
-            self.integration.notify_hidden()
+        if state.value(TOLD_ABOUT_TRAY) != "yes" and self.integration.notify_hidden():
             state.setValue(TOLD_ABOUT_TRAY, "yes")
             state.sync()
 

@@ -60,6 +60,12 @@ def add_segment(segments: list[Segment], segment: Segment) -> None:
         segments.append(segment)
 
 
+def glue(before: str, after: str) -> str:
+    """Return what goes between ``before`` and ``after``: a space, or nothing at the start
+    or before punctuation (a full stop held back by streaming)."""
+    return "" if not before or after[:1] in PUNCTUATION else " "
+
+
 def join_text(parts: Iterable[str]) -> str:
     """Join pieces of text with single spaces, dropping empty ones.
 
@@ -69,7 +75,6 @@ def join_text(parts: Iterable[str]) -> str:
     joined = ""
     for part in (p.strip() for p in parts):
         if part:
-            glue = "" if not joined or part[0] in PUNCTUATION else " "
-            joined += glue + part
+            joined += glue(joined, part) + part
     return joined
 

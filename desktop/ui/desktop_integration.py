@@ -88,9 +88,13 @@ class DesktopIntegration(QObject):
             self._services.messages.warning(missing.message)
         self._sync_autostart()
 
-    def notify_hidden(self) -> None:
-        """Say, in the tray, that closing the window left Dictara running there."""
-        self.tray.notify("Dictara is still running",
+    def notify_hidden(self) -> bool:
+        """Say, in the tray, that closing the window left Dictara running there.
+
+        Returns:
+            Whether it could be said (the tray icon is shown).
+        """
+        return self.tray.notify("Dictara is still running",
                          "Closing the window keeps Dictara in the tray, so the hotkey works. "
                          "Quit it from the tray menu.")
 

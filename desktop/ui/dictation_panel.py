@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.engine.streaming import Partial
-from desktop.engine.transcript import PUNCTUATION
+from desktop.engine.transcript import glue
 from desktop.ui.dictation import State
 from desktop.ui.level_meter import LevelMeter
 from desktop.ui.resources import icon
@@ -142,8 +142,7 @@ class DictationPanel(QWidget):
         committed, partial = self._partial.committed, self._partial.text
         body = html.escape(committed)
         if partial:
-            glue = "" if not committed or partial[0] in PUNCTUATION else " "
-            body += (f'{glue}<span style="color:{muted}; font-style:italic">'
+            body += (f'{glue(committed, partial)}<span style="color:{muted}; font-style:italic">'
                      f"{html.escape(partial)}</span>")
         self.live.setHtml(body)
         bar = self.live.verticalScrollBar()

@@ -112,14 +112,12 @@ class DictationWindow(QWidget):
 
     Signals:
         copied(str): ``"raw"`` or ``"cleaned"`` was put on the clipboard.
-        dismissed(): the user closed the window.
 
     Attributes:
         phase: what the window is showing.
     """
 
     copied = Signal(str)
-    dismissed = Signal()
 
     def __init__(self, state_file: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent, _FLAGS)
@@ -388,7 +386,6 @@ class DictationWindow(QWidget):
     @Slot()
     def _on_close_clicked(self) -> None:
         self.dismiss()
-        self.dismissed.emit()
 
     @Slot()
     def _on_hide_timer_timeout(self) -> None:

@@ -77,10 +77,6 @@ class FileJobWorker(QObject):
         if job is not None:
             job.cancel.set()
 
-    def pending(self) -> int:
-        """Jobs not yet finished."""
-        return len(self._jobs)
-
     def shutdown(self, timeout: float = 2.0) -> None:
         """Cancel everything and stop the thread. GUI thread only."""
         for job in list(self._jobs.values()):

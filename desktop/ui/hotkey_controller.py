@@ -59,8 +59,6 @@ class HotkeyController(QObject):
         listener_factory: builds the hotkey listener (tests pass a fake).
 
     Signals:
-        hotkey_changed(str): the hotkey was (re)registered: ``""`` when it works, else
-            one sentence saying why not (the settings dialog shows it).
         pasted(str, float): text pasted, ms from the stop to the keystroke.
 
     Attributes:
@@ -68,7 +66,6 @@ class HotkeyController(QObject):
         paster: pastes into the focused app.
     """
 
-    hotkey_changed = Signal(str)
     pasted = Signal(str, float)
 
     def __init__(
@@ -105,7 +102,7 @@ class HotkeyController(QObject):
     def register_hotkey(self) -> str | None:
         """(Re)register the configured hotkey; returns why it failed, or None.
 
-        Also posts the reason as a warning and emits ``hotkey_changed``.
+        Also posts the reason as a warning (the settings dialog shows it too).
         """
         self.unregister_hotkey()
         combo = self._settings.settings.hotkey.combo
@@ -122,7 +119,6 @@ class HotkeyController(QObject):
             self._listener = listener
             self.hotkey_error = None
         self.window.set_hint(self._hint())
-        self.hotkey_changed.emit(self.hotkey_error or "")
         return self.hotkey_error
 
     def unregister_hotkey(self) -> None:

@@ -62,7 +62,7 @@ class Library(QObject):
         self._speech_model = speech_model
         self._documents = documents
         self.files = FileJobWorker(self._transcriber, self)
-        self.documents: dict[int, Document] = {}
+        self.finished: dict[int, Document] = {}  # file jobs' transcripts, by job id
         # What is not done yet, kept in QUEUE_FILE as it changes (so a quit, a logout or a
         # crash loses none of it): jobs queued or running with their kind, and the paths of
         # folders still being searched for media files.
@@ -121,13 +121,13 @@ class Library(QObject):
 
     def open_job(self, job_id: int) -> None:
         """Show a finished file's transcript in the compare view."""
-        document = self.documents.get(job_id)
+        document = self.finished.get(job_id)
         if document is not None:
             self._documents.show(document)
 
     def export_job(self, job_id: int, target: Path) -> None:
         """Write a finished file's transcript to ``target`` (format from its suffix)."""
-        document = self.documents.get(job_id)
+        document = self.finished.get(job_id)
         if document is not None:
             self.export_document(document, target)
 
@@ -246,7 +246,7 @@ class Library(QObject):
         self._save_queue()
         recording = path if kind == "recovered" else None
         document = Document(transcript, kind, recording)
-        self.documents[job_id] = document
+        self.finished[job_id] = document
         self._documents.store(document)
         self.job_done.emit(job_id, summary(transcript))
         if self._documents.document is None:

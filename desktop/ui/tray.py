@@ -84,10 +84,12 @@ class Tray(QObject):
         """Remove the icon."""
         self.icon.hide()
 
-    def notify(self, title: str, text: str) -> None:
-        """Show a short notification from the icon (when it is shown)."""
-        if self.icon.isVisible():
-            self.icon.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 8000)
+    def notify(self, title: str, text: str) -> bool:
+        """Show a short notification from the icon; returns whether it could."""
+        if not self.icon.isVisible():
+            return False
+        self.icon.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 8000)
+        return True
 
     @Slot(str)
     def set_state(self, state: str) -> None:
