@@ -187,13 +187,6 @@ class Dictation(QObject):
             self._session.stop()
             self._set_state(State.FINISHING)
 
-    def toggle(self, owner: Owner) -> None:
-        """Stop the dictation that is listening, else start one for ``owner``."""
-        if self.state.listening:
-            self.stop()
-        else:
-            self.start(owner)
-
     def cancel(self) -> None:
         """Drop the dictation under way: nothing is shown or pasted; the recording is kept."""
         if not self.state.busy:

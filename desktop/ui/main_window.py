@@ -262,7 +262,12 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_record_triggered(self) -> None:
-        self.dictation_model.toggle(Owner.WINDOW)
+        dictation = self.dictation_model
+        if dictation.state.listening:
+            dictation.stop()
+        elif not dictation.start(Owner.WINDOW) and dictation.state is State.CLEANING:
+            self.status.show_text("The last dictation is still being cleaned for pasting; "
+                                  "record again in a moment.")
 
     @Slot(object)
     def _on_dictation_state_changed(self, state: State) -> None:
