@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QFileOpenEvent
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.app import TOLD_ABOUT_TRAY, UI_STATE_FILE
@@ -81,3 +83,14 @@ def test_files_waiting_at_quit_are_queued_at_the_next_start(
     qtbot.wait_until(lambda: not saved.exists(), timeout=5000)  # nothing is waiting now
     said = [r.getMessage() for r in caplog.records if r.name == "desktop.ui.messages"]
     assert f"{len(kept)} file(s) still waiting when Dictara last quit are queued again." in said
+
+
+def test_a_file_open_event_queues_the_file(make_app, qtbot: QtBot, data_dir: Path) -> None:
+    """What macOS sends for "Open With" and a file dropped on the Dock icon."""
+    app = make_app()
+    app.window.hide()
+    QApplication.sendEvent(QApplication.instance(), QFileOpenEvent(str(data_dir / "jfk.flac")))
+    assert app.window.isVisible()
+    queue = app.window.files
+    qtbot.wait_until(lambda: finished(queue, 1), timeout=JOB_TIMEOUT_MS)
+    assert queue.rows()[0].path == data_dir / "jfk.flac" and queue.rows()[0].state == "done"
