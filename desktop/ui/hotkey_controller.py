@@ -132,45 +132,41 @@ class HotkeyController(QObject):
         return self._listener.modifiers_held() if self._listener is not None else False
 
     def start(self, owner: Owner = Owner.COMMAND) -> None:
-        """Start a dictation whose text will be pasted."""
-        if self._window_owns():
-            return
-        if self.dictation.state is State.CLEANING and self.dictation.awaits_cleaned:
+        """Start a dictation whose text will be pasted (or say why not)."""
+        if self._window_dictates():
+            self.window.show_message("The main window is dictating", "Stop it there first.",
+                                     brief=True)
+        elif self.dictation.state is State.CLEANING and self.dictation.awaits_cleaned:
             self.window.show_cleaning_note("Still cleaning the last one · Esc skips it")
-            return
-        self.dictation.start(owner)
+        else:
+            self.dictation.start(owner)
 
     def stop(self) -> None:
         """Stop the dictation that is listening; its text is pasted when ready."""
-        if not self._window_owns():
+        if not self._window_dictates():
             self.dictation.stop()
 
     def toggle(self, owner: Owner = Owner.COMMAND) -> None:
         """Stop the dictation that is listening, else start one."""
-        if self._window_owns():
-            return
-        if self.dictation.state.listening:
+        if self.dictation.state.listening and not self._window_dictates():
             self.dictation.stop()
         else:
             self.start(owner)
 
     def cancel(self) -> None:
         """Esc: drop the dictation under way, or skip the paste of one being finished."""
-        if not self._window_owns():
+        if not self._window_dictates():
             self.dictation.cancel()
 
     def shutdown(self) -> None:
         """Release the keyboard. Idempotent."""
         self.unregister_hotkey()
 
-    def _window_owns(self) -> bool:
-        """Whether the main window's own dictation runs (then the hotkey says so, no more)."""
+    def _window_dictates(self) -> bool:
+        """Whether the main window's own dictation is listening or finishing."""
         state = self.dictation.state
-        if state.busy and state is not State.CLEANING and self.dictation.owner is Owner.WINDOW:
-            self.window.show_message("The main window is dictating", "Stop it there first.",
-                                     brief=True)
-            return True
-        return False
+        return (state.busy and state is not State.CLEANING
+                and self.dictation.owner is Owner.WINDOW)
 
     def _connect(self) -> None:
         s = self._signals

@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.services = services
         self.speech_model = speech_model
-        self.dictation_model = dictation
+        self.dictation = dictation
         self.documents = documents
         self.library = library
         self.cleaners = cleaners
@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
     def refresh_microphone(self) -> None:
         """Show the configured microphone (or the default one's name)."""
         wanted = self.services.settings.settings.audio.device
-        self.dictation.set_microphone(wanted)
+        self.panel.set_microphone(wanted)
         if not wanted:
             sd = self.services.sounddevice
             self.services.runner.submit(lambda: audio.list_input_devices(sd),
@@ -145,7 +145,7 @@ class MainWindow(QMainWindow):
         self.library.add_paths(paths)
 
     def _build(self) -> None:
-        self.dictation = dp.DictationPanel(self)
+        self.panel = dp.DictationPanel(self)
         self.compare = CompareView(self)
         self.compare.set_preset(self.services.settings.settings.cleanup.preset)
         self.banner = self._build_banner()
@@ -154,7 +154,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(14, 12, 8, 8)
         column.setSpacing(10)
         column.addWidget(self.banner)
-        column.addWidget(self.dictation)
+        column.addWidget(self.panel)
         column.addWidget(self.compare, 1)
         self.files = FileQueue(self)
         self.history = HistoryView(self)
@@ -227,11 +227,11 @@ class MainWindow(QMainWindow):
         return action
 
     def _connect(self) -> None:
-        d, docs, lib, model = self.dictation_model, self.documents, self.library, self.speech_model
-        self.dictation.record_clicked.connect(self._on_record_triggered)
+        d, docs, lib, model = self.dictation, self.documents, self.library, self.speech_model
+        self.panel.record_clicked.connect(self._on_record_triggered)
         d.state_changed.connect(self._on_dictation_state_changed)
-        d.level_changed.connect(self.dictation.meter.set_level)
-        d.partial_changed.connect(self.dictation.show_partial)
+        d.level_changed.connect(self.panel.meter.set_level)
+        d.partial_changed.connect(self.panel.show_partial)
         model.loading.connect(self._on_model_loading)
         model.ready.connect(self._on_model_ready)
         model.failed.connect(self._on_model_failed)
@@ -262,7 +262,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_record_triggered(self) -> None:
-        dictation = self.dictation_model
+        dictation = self.dictation
         if dictation.state.listening:
             dictation.stop()
         elif not dictation.start(Owner.WINDOW) and dictation.state is State.CLEANING:
@@ -271,8 +271,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_dictation_state_changed(self, state: State) -> None:
-        self.dictation.set_state(state)
-        dictation = self.dictation_model
+        self.panel.set_state(state)
+        dictation = self.dictation
         if state is State.FAILED:
             self.status.show_message(Message(Level.ERROR, dictation.message))
         elif state in STATUS_TEXT:
@@ -292,7 +292,7 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_model_ready(self, name: str) -> None:
         self.status.set_model(f"Model {name}")
-        if not self.dictation_model.state.busy:
+        if not self.dictation.state.busy:
             self.status.show_text("Ready")
 
     @Slot(str)
@@ -399,10 +399,10 @@ class MainWindow(QMainWindow):
     @Slot(object, object)
     def _on_devices_listed(self, devices: object, error: BaseException | None) -> None:
         if error is not None or not isinstance(devices, list):
-            self.dictation.set_microphone("No microphone found")
+            self.panel.set_microphone("No microphone found")
             return
         default = next((d for d in devices if d.is_default), None)
-        self.dictation.set_microphone(default.name if default else "No microphone found")
+        self.panel.set_microphone(default.name if default else "No microphone found")
 
     @Slot(object)
     def _on_messages_posted(self, message: Message) -> None:

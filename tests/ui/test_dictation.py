@@ -22,14 +22,14 @@ def dictate(app: object, qtbot: QtBot) -> None:
     """Press Record, wait for the first committed words, press Stop, wait for cleanup."""
     window = app.window  # type: ignore[attr-defined]
     dictation = app.dictation  # type: ignore[attr-defined]
-    qtbot.mouseClick(window.dictation.record_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.panel.record_button, Qt.MouseButton.LeftButton)
     wait_state(qtbot, app, State.RECORDING, 10_000)  # type: ignore[arg-type]
-    assert window.dictation.state is State.RECORDING
+    assert window.panel.state is State.RECORDING
     with qtbot.wait_signal(dictation.partial_changed, timeout=60_000,
                            check_params_cb=lambda partial: bool(partial.committed)):
         pass
     with qtbot.wait_signal(app.documents.cleanup_done, timeout=60_000):  # type: ignore[attr-defined]
-        qtbot.mouseClick(window.dictation.record_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(window.panel.record_button, Qt.MouseButton.LeftButton)
     wait_state(qtbot, app, State.DONE, 10_000)  # type: ignore[arg-type]
 
 
@@ -38,7 +38,7 @@ def test_record_shows_raw_then_cleaned(make_app, qtbot: QtBot, data_dir: Path) -
     app = make_app(sd=sd)
     window = app.window
     assert window.windowTitle().startswith("Dictara")
-    assert window.dictation.mic_label.text() == "Fake USB Microphone"
+    assert window.panel.mic_label.text() == "Fake USB Microphone"
     seen: list[State] = []
     app.dictation.state_changed.connect(seen.append)
     dictate(app, qtbot)
@@ -46,7 +46,7 @@ def test_record_shows_raw_then_cleaned(make_app, qtbot: QtBot, data_dir: Path) -
                     State.DONE]
     raw = window.compare.raw.plain.lower()
     assert "quilter" in raw and "apostle" in raw
-    assert "quilter is the apostle" in window.dictation.live.toPlainText().lower()
+    assert "quilter is the apostle" in window.panel.live.toPlainText().lower()
     cleaned = window.compare.cleaned.plain
     assert cleaned and cleaned[0].isupper()
     assert "Ollama (llama3.2:3b)" in window.compare.cleaned.info.text()
@@ -57,8 +57,8 @@ def test_record_shows_raw_then_cleaned(make_app, qtbot: QtBot, data_dir: Path) -
     entry = window.history.entries[0]
     assert entry.kind == "dictation" and entry.cleaned == cleaned and entry.backend == "ollama"
     assert (entry.language, entry.model) == ("en", "tiny.en")
-    assert window.dictation.state is State.DONE
-    assert window.dictation.record_button.text() == "Record"
+    assert window.panel.state is State.DONE
+    assert window.panel.record_button.text() == "Record"
 
 
 def test_one_cleaner_asks_ollama_for_the_model_once(make_app, qtbot: QtBot, data_dir: Path,
@@ -128,7 +128,7 @@ def loading_app(make_app, qtbot: QtBot, data_dir: Path):  # type: ignore[no-unty
 def test_record_click_while_loading_starts_when_ready(make_app, qtbot: QtBot,
                                                       data_dir: Path) -> None:
     app, gate = loading_app(make_app, qtbot, data_dir)
-    panel = app.window.dictation
+    panel = app.window.panel
     assert not app.speech_model.is_ready
     qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
     assert app.dictation.state is State.WAITING_FOR_MODEL
@@ -147,7 +147,7 @@ def test_record_click_while_loading_starts_when_ready(make_app, qtbot: QtBot,
 def test_a_click_while_loading_can_be_taken_back(make_app, qtbot: QtBot, data_dir: Path
                                                  ) -> None:
     app, gate = loading_app(make_app, qtbot, data_dir)
-    panel = app.window.dictation
+    panel = app.window.panel
     qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
     assert app.dictation.state is State.IDLE
@@ -158,11 +158,11 @@ def test_a_click_while_loading_can_be_taken_back(make_app, qtbot: QtBot, data_di
 
 def test_no_microphone_says_so(make_app, qtbot: QtBot) -> None:
     app = make_app(sd=FakeSoundDevice(devices=[]))
-    qtbot.mouseClick(app.window.dictation.record_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(app.window.panel.record_button, Qt.MouseButton.LeftButton)
     wait_state(qtbot, app, State.FAILED, 10_000)
     assert "No microphone was found" in app.dictation.message
     assert "No microphone was found" in app.window.status.currentMessage()
-    assert app.window.dictation.record_button.text() == "Record"
+    assert app.window.panel.record_button.text() == "Record"
 
 
 def test_listening_is_said_only_once_audio_flows(make_app, qtbot: QtBot, data_dir: Path

@@ -14,7 +14,7 @@ from tests.ui.conftest import wait_state
 def test_record_virtual_microphone(make_app, qtbot: QtBot, pulse_mic, data_dir: Path) -> None:
     app = make_app()  # the real sounddevice, through ALSA's pulse plugin
     window = app.window
-    qtbot.mouseClick(window.dictation.record_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.panel.record_button, Qt.MouseButton.LeftButton)
     wait_state(qtbot, app, State.RECORDING, 15_000)
     player = pulse_mic.play(data_dir / "1272-128104-0000.wav")
     with qtbot.wait_signal(app.dictation.partial_changed, timeout=60_000,
@@ -22,7 +22,7 @@ def test_record_virtual_microphone(make_app, qtbot: QtBot, pulse_mic, data_dir: 
         pass
     qtbot.wait_until(lambda: player.poll() is not None, timeout=30_000)
     with qtbot.wait_signal(app.documents.cleanup_done, timeout=60_000):
-        qtbot.mouseClick(window.dictation.record_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(window.panel.record_button, Qt.MouseButton.LeftButton)
     raw = window.compare.raw.plain.lower()
     assert "apostle" in raw and "middle classes" in raw
     assert window.compare.cleaned.plain
