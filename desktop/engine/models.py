@@ -13,6 +13,7 @@ from typing import Any
 
 from faster_whisper.utils import available_models
 
+from desktop.engine.features import PieceFeatureExtractor
 from desktop.engine.short_window import WhisperModel
 
 log = logging.getLogger(__name__)
@@ -160,7 +161,7 @@ def load(ref: ModelRef, options: ModelOptions) -> WhisperModel:
     log.info("Loading Whisper model %s from %s (%s, %s)", ref.name, ref.path,
              options.device, options.compute_type)
     try:
-        return WhisperModel(
+        model = WhisperModel(
             str(ref.path),
             device=options.device,
             compute_type=options.compute_type,
@@ -170,6 +171,9 @@ def load(ref: ModelRef, options: ModelOptions) -> WhisperModel:
     except (RuntimeError, ValueError, OSError) as e:
         reason = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise BrokenModelError(ref.path, reason) from e
+    # Features a piece at a time: a long file's peak memory no longer follows its window.
+    model.feature_extractor = PieceFeatureExtractor(**model.feat_kwargs)
+    return model
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from faster_whisper.vad import VadOptions, get_speech_timestamps, get_vad_model
 
 from desktop.engine import models, short_window
 from desktop.engine.decode import SAMPLE_RATE, AudioArray, AudioFile
+from desktop.engine.memory import keep_heap_small, release_free_memory
 from desktop.engine.short_window import WhisperModel
 from desktop.engine.transcript import Segment, Transcript
 
@@ -163,6 +164,7 @@ class Transcriber:
             models.BrokenModelError: the model cannot be loaded.
         """
         model = self.model()
+        keep_heap_small()
         segments: list[Segment] = []
         language = options.language
         prompt = options.initial_prompt
@@ -180,6 +182,8 @@ class Transcriber:
                         on_progress(min(1.0, done / max(total or media.decoded_seconds, done)))
                 if segments:
                     prompt = " ".join(s.text for s in segments)[-PROMPT_CHARS:]
+                del window, found  # before the next window is read, not after
+                release_free_memory()
             warnings = tuple(media.warnings)
             duration = media.decoded_seconds
         if on_progress:
@@ -241,22 +245,31 @@ class Transcriber:
 def _windows(chunks: Iterable[AudioArray]) -> Iterator[tuple[float, AudioArray]]:
     """Regroup decoded chunks into windows of about WINDOW_SECONDS, cut at pauses.
 
+    The chunks are joined once per window (not one by one, which copied the growing
+    window again for every chunk), and what follows a cut is copied out, so the window
+    before it can be freed.
+
     Yields:
         ``(offset in seconds, audio)`` pairs that together cover the input exactly once.
     """
     limit = int(WINDOW_SECONDS * SAMPLE_RATE)
-    buffer = np.zeros(0, dtype=np.float32)
+    pending: list[AudioArray] = []
+    size = 0
     offset = 0
     for chunk in chunks:
-        buffer = np.concatenate([buffer, chunk])
+        pending.append(chunk)
+        size += len(chunk)
         # Wait for one spare chunk, so a file just over the limit is not cut needlessly.
-        if len(buffer) >= limit + len(chunk):
-            cut = _cut_point(buffer[:limit])
-            yield offset / SAMPLE_RATE, buffer[:cut]
+        if size >= limit + len(chunk):
+            window = np.concatenate(pending)
+            cut = _cut_point(window[:limit])
+            pending, size = [window[cut:].copy()], len(window) - cut
+            release_free_memory()  # what the cut's VAD left, before the window's own
+            yield offset / SAMPLE_RATE, window[:cut]
+            del window
             offset += cut
-            buffer = buffer[cut:]
-    if len(buffer):
-        yield offset / SAMPLE_RATE, buffer
+    if size:
+        yield offset / SAMPLE_RATE, np.concatenate(pending)
 
 
 def _cut_point(window: AudioArray) -> int:
