@@ -114,6 +114,7 @@ class Library(QObject):
         for path, kind in kept:
             if kind == "recovered":
                 self._add_job(path, "recovered")
+        self._save_queue()
 
     def cancel(self, job_id: int) -> None:
         """Cancel one file job."""
@@ -184,6 +185,7 @@ class Library(QObject):
                                              f"repaired ({e.strerror}); it was left as it is.")
                 continue
             self._add_job(path, "recovered")
+        self._save_queue()
 
     def shutdown(self) -> None:
         """Quit: stop the file thread; what was not done stays in the queue file."""
@@ -221,9 +223,9 @@ class Library(QObject):
         return self._speech_model.transcriber
 
     def _add_job(self, path: Path, kind: str = "file") -> None:
+        """Queue one file; the caller saves the queue once it has added them all."""
         job = self.files.add(path, transcribe_options(self.services.settings.settings))
         self._queued[job] = (path, kind)
-        self._save_queue()
         self.job_added.emit(job, path)
 
     @Slot(object, object)
@@ -237,8 +239,7 @@ class Library(QObject):
             self.services.messages.warning("No audio or video files were found there.")
         for path in paths:
             self._add_job(path)
-        if not paths:
-            self._save_queue()
+        self._save_queue()  # once for the whole folder, not once a file
 
     @Slot(int, object)
     def _on_files_finished(self, job_id: int, transcript: Transcript) -> None:

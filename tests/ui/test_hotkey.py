@@ -71,6 +71,15 @@ def wait_committed(qtbot: QtBot, app) -> None:  # type: ignore[no-untyped-def]
         pass
 
 
+def dictate_until_cleaning(qtbot: QtBot, app, listener: FakeListener) -> None:  # type: ignore[no-untyped-def]
+    """Press, speak until words are committed, press again; wait for the cleanup."""
+    listener.press()
+    wait_state(qtbot, app, State.RECORDING, 10_000)
+    wait_committed(qtbot, app)
+    listener.press()
+    wait_state(qtbot, app, State.CLEANING)
+
+
 def test_toggle_hotkey_pastes_the_cleaned_text(make_app, qtbot: QtBot, data_dir: Path) -> None:
     app, listener, keys = hotkey_app(make_app, data_dir)
     QGuiApplication.clipboard().setText(BEFORE)
@@ -157,11 +166,7 @@ def test_a_second_press_while_cleaning_does_not_lose_the_first_paste(
         make_app, qtbot: QtBot, data_dir: Path, fake_ollama) -> None:
     fake_ollama.token_delay = 0.1  # a slow model: the user presses again before it is done
     app, listener, keys = hotkey_app(make_app, data_dir)
-    listener.press()
-    wait_state(qtbot, app, State.RECORDING, 10_000)
-    wait_committed(qtbot, app)
-    listener.press()
-    wait_state(qtbot, app, State.CLEANING)
+    dictate_until_cleaning(qtbot, app, listener)
     listener.press()
     assert app.dictation.state is State.CLEANING
     assert app.integration.window.hint.text().startswith("Still cleaning the last one")
@@ -174,11 +179,7 @@ def test_another_cleanup_waits_instead_of_spoiling_the_paste(make_app, qtbot: Qt
                                                              data_dir: Path, fake_ollama) -> None:
     fake_ollama.token_delay = 0.05
     app, listener, keys = hotkey_app(make_app, data_dir)
-    listener.press()
-    wait_state(qtbot, app, State.RECORDING, 10_000)
-    wait_committed(qtbot, app)
-    listener.press()
-    wait_state(qtbot, app, State.CLEANING)
+    dictate_until_cleaning(qtbot, app, listener)
     other = Document(Transcript("notes.wav", 3.0, "en", "tiny.en",
                                 (Segment(0.0, 3.0, "um so the other file says hello there"),)),
                      "file")
