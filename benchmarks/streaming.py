@@ -5,9 +5,11 @@
 For each recording (or, with --concat, for all FILEs joined into one dictation) this
 prints one JSON line: stop_to_final_ms (last block fed → final text), one_shot_ms (one
 plain decode of the whole recording, same model and options, same process), their
-ratio, the WER of both against the reference (from manifest.tsv next to each file) and
-the median delay from a word's end in the audio to its first appearance on screen
-(committed text + partial). A last line gives the medians over all runs.
+ratio, the WER of both against the reference (from manifest.tsv next to each file), the
+median delay from a word's end in the audio to its first appearance on screen
+(committed text + partial), and the CPU the live decoding cost: CPU seconds of the whole
+process (every thread) per second of audio, and as a multiple of the CPU of the one-shot
+decode. A last line gives the medians over all runs.
 No microphone is needed: blocks are fed from a thread on a real-time clock.
 """
 
@@ -19,6 +21,7 @@ import re
 import statistics
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import jiwer
@@ -71,8 +74,12 @@ def words(text: str) -> list[str]:
 
 
 def replay(transcriber: Transcriber, audio: AudioArray, options: StreamingOptions
-           ) -> tuple[str, float, list[tuple[float, str]], StreamingSession]:
-    """Feed ``audio`` in real time; return final text, stop→final ms, screen texts, session."""
+           ) -> tuple[str, float, float, list[tuple[float, str]], StreamingSession]:
+    """Feed ``audio`` in real time.
+
+    Returns:
+        The final text, stop→final ms, CPU seconds of the process, screen texts, session.
+    """
     shown: list[tuple[float, str]] = []
     start = time.monotonic()
 
@@ -81,6 +88,7 @@ def replay(transcriber: Transcriber, audio: AudioArray, options: StreamingOption
             shown.append((time.monotonic() - start, event.shown))
 
     session = StreamingSession(transcriber, options, on_event)
+    cpu = time.process_time()
     session.start()
     step = int(BLOCK_SECONDS * SAMPLE_RATE)
     for i in range(0, len(audio), step):
@@ -90,8 +98,9 @@ def replay(transcriber: Transcriber, audio: AudioArray, options: StreamingOption
     decoded = len(session.decodes)
     text = session.finish()
     stop_ms = (time.monotonic() - last_block) * 1000
+    cpu = time.process_time() - cpu
     log(f"stop {stop_ms:.0f} ms; decodes after the last block: {session.decodes[decoded:]}")
-    return text, stop_ms, shown, session
+    return text, stop_ms, cpu, shown, session
 
 
 def word_ends(transcriber: Transcriber, audio: AudioArray, options: TranscribeOptions
@@ -117,20 +126,27 @@ def partial_delay(ends: list[tuple[str, float]], shown: list[tuple[float, str]])
 
 def run_one(transcriber: Transcriber, name: str, audio: AudioArray, ref: str | None,
             options: StreamingOptions) -> dict[str, object]:
-    began = time.monotonic()
+    began, cpu = time.monotonic(), time.process_time()
     one_shot = " ".join(
         s.text for s in transcriber.transcribe_audio(audio, options.transcribe).segments)
     one_shot_ms = (time.monotonic() - began) * 1000
+    one_shot_cpu = time.process_time() - cpu
     ends = word_ends(transcriber, audio, options.transcribe)
-    text, stop_ms, shown, session = replay(transcriber, audio, options)
+    text, stop_ms, live_cpu, shown, session = replay(transcriber, audio, options)
+    duration = len(audio) / SAMPLE_RATE
     log(f"one-shot: {one_shot}\nstreamed: {text}\n"
         f"commits at {[round(c.end, 1) for c in session.committed]}")
     return {
-        "file": name, "duration": round(len(audio) / SAMPLE_RATE, 2),
+        "file": name, "duration": round(duration, 2),
         "stop_to_final_ms": round(stop_ms, 1), "one_shot_ms": round(one_shot_ms, 1),
         "ratio": round(stop_ms / one_shot_ms, 3),
         "wer_streamed": wer(ref, text), "wer_one_shot": wer(ref, one_shot),
         "partial_delay_median_s": partial_delay(ends, shown),
+        "cpu_per_audio_s": round(live_cpu / duration, 3),
+        "cpu_vs_one_shot": round(live_cpu / one_shot_cpu, 2),
+        "decodes": dict(Counter(kind for kind, _, _ in session.decodes)),
+        "decode_s": {kind: round(sum(ms for k, _, ms in session.decodes if k == kind) / 1000, 2)
+                     for kind in dict.fromkeys(k for k, _, _ in session.decodes)},
         "committed_segments": session.spans,
         "text": text,
     }
@@ -142,7 +158,7 @@ def summary(results: list[dict[str, object]]) -> dict[str, object]:
         return round(statistics.median(values), 3) if values else None
 
     keys = ("stop_to_final_ms", "one_shot_ms", "ratio", "wer_streamed", "wer_one_shot",
-            "partial_delay_median_s")
+            "partial_delay_median_s", "cpu_per_audio_s", "cpu_vs_one_shot")
     out: dict[str, object] = {"overall": True, "runs": len(results)}
     out.update({f"median_{k}": med(k) for k in keys})
     out["min_stop_to_final_ms"] = min(float(r["stop_to_final_ms"]) for r in results)  # type: ignore[arg-type]
@@ -160,6 +176,10 @@ def main() -> int:
     parser.add_argument("--eager-span", type=float, default=StreamingOptions.eager_span)
     parser.add_argument("--partial-interval", type=float,
                         default=StreamingOptions.partial_interval)
+    parser.add_argument("--partial-load", type=float, default=StreamingOptions.partial_load)
+    parser.add_argument("--partial-padding", type=float,
+                        default=StreamingOptions.partial_padding,
+                        help="seconds; a negative value encodes the full 30-s window")
     parser.add_argument("--agreement", action=argparse.BooleanOptionalAction,
                         default=StreamingOptions.agreement)
     parser.add_argument("--encoder-padding", type=float, default=StreamingOptions.encoder_padding,
@@ -175,6 +195,9 @@ def main() -> int:
                                spec_silence=args.spec_silence, eager_span=args.eager_span,
                                agreement=args.agreement,
                                partial_interval=args.partial_interval,
+                               partial_load=args.partial_load,
+                               partial_padding=(None if args.partial_padding < 0
+                                                else args.partial_padding),
                                encoder_padding=(None if args.encoder_padding < 0
                                                 else args.encoder_padding))
     transcriber.transcribe_audio(load(args.files[0])[:SAMPLE_RATE * 3], options.transcribe)

@@ -176,17 +176,18 @@ class DictaraApp:
         i.files_opened.connect(self.open_files)
         self._file_open.files_opened.connect(self.open_files)
         self.services.settings.changed.connect(self._on_setting_changed)
+        self.dictation.state_changed.connect(self._on_dictation_state_changed)
 
     def _start_work(self) -> None:
         """The start-up order after the window: messages, model, Ollama, mic, history."""
         if self._started:
             return
         self._started = True
+        self.speech_model.load()  # first: its "Loading…" line must not hide what follows
         messages = self.services.messages
         messages.attach()
         for problem in self.services.settings.problems:
             messages.warning(problem)
-        self.speech_model.load()
         self.window.refresh_ollama()
         self.window.refresh_microphone()
         self.library.search("")
@@ -213,6 +214,12 @@ class DictaraApp:
             state.setValue(TOLD_ABOUT_TRAY, "yes")
             state.sync()
 
+    def _on_dictation_state_changed(self, state: object) -> None:
+        from desktop.ui.dictation import State
+
+        if state is State.STARTING:  # a model freed while idle loads again as it records
+            self.speech_model.wake()
+
     def _on_setting_changed(self, key: str) -> None:
         settings = self.services.settings.settings
         self.speech_model.settings_changed(key, busy=self.dictation.session_active)
@@ -238,7 +245,7 @@ def build_services(paths: AppPaths, sounddevice: ModuleType | None = None) -> "S
     settings = SettingsModel(SettingsFile(paths.config_file))
     history = None
     try:
-        history = History(paths.history_db)
+        history = History(paths.history_db, on_replaced=messages.warning)
     except HistoryError as e:
         messages.error(str(e))
     return Services(paths, settings, messages, JobRunner(), history, sounddevice)

@@ -7,14 +7,16 @@ The engine never sees this object; callers turn it into the engine's option data
 
 import dataclasses
 import logging
-import os
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import tomli_w
+
+from desktop.paths import write_private
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +95,10 @@ def _hotkey(value: Any) -> str | None:
     return None
 
 
+def _hotkey_or_off(value: Any) -> str | None:
+    return None if value == "" else _hotkey(value)
+
+
 def _ollama_host(value: Any) -> str | None:
     from desktop.engine.cleanup.host import normalise_host
 
@@ -124,6 +130,18 @@ class WhisperSettings:
     language: str = _setting("", "Language code such as en; empty = detect", _language)
     beam_size: int = _setting(5, "Beam size for decoding (1 = greedy)", _between(1, 10))
     vad: bool = _setting(True, "Skip non-speech with Silero VAD")
+    unload_after: float = _setting(
+        600.0, "Seconds without use after which the model is freed (loaded again at the next "
+        "use); 0 = never", _at_least(0))
+
+
+@dataclass(frozen=True)
+class DictationSettings:
+    """Live dictation from the window or the hotkey."""
+
+    stop_after_silence: float = _setting(
+        0.0, "Stop by itself after this many seconds without speech, once speech was heard; "
+        "0 = off", _between(0, 600))
 
 
 @dataclass(frozen=True)
@@ -166,10 +184,12 @@ class CleanupSettings:
 
 @dataclass(frozen=True)
 class HotkeySettings:
-    """The global dictation hotkey."""
+    """The global hotkeys: dictation, and editing the selected text by voice."""
 
     combo: str = _setting("<ctrl>+<alt>+<space>", "Global hotkey (pynput syntax)", _hotkey)
     mode: str = _setting("toggle", "toggle or push_to_talk", _choices(*HOTKEY_MODES))
+    edit: str = _setting("<ctrl>+<alt>+e", "Hotkey that rewrites the selected text as you "
+                         "say (same mode); empty = off", _hotkey_or_off)
 
 
 @dataclass(frozen=True)
@@ -195,6 +215,7 @@ class Settings:
 
     whisper: WhisperSettings = field(default_factory=WhisperSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
+    dictation: DictationSettings = field(default_factory=DictationSettings)
     recordings: RecordingsSettings = field(default_factory=RecordingsSettings)
     ollama: OllamaSettings = field(default_factory=OllamaSettings)
     cleanup: CleanupSettings = field(default_factory=CleanupSettings)
@@ -232,7 +253,8 @@ class Settings:
 
 
 _SECTIONS: dict[str, type] = {
-    "whisper": WhisperSettings, "audio": AudioSettings, "recordings": RecordingsSettings,
+    "whisper": WhisperSettings, "audio": AudioSettings, "dictation": DictationSettings,
+    "recordings": RecordingsSettings,
     "ollama": OllamaSettings, "cleanup": CleanupSettings, "hotkey": HotkeySettings,
     "paste": PasteSettings, "ui": UiSettings,
 }
@@ -309,26 +331,37 @@ def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass
 class SettingsFile:
-    """The settings file: loads with validation, saves atomically.
+    """The settings file: loads with validation, saves atomically and user-only.
+
+    A file that cannot be parsed is never overwritten: :meth:`save` first moves it aside
+    to ``config.toml.unreadable-<time>`` (the GUI's way), and ``dictara config set`` refuses
+    to change anything until the user fixes or deletes it (see ``cli/config_cmd.py``).
 
     Attributes:
         path: the TOML file.
         problems: sentences about values that were rejected on the last load.
+        unreadable: why the file could not be parsed on the last load (None when it was,
+            or when there is no file).
+        set_aside: where :meth:`save` moved an unreadable file, once it has.
     """
 
     path: Path
     problems: list[str] = field(default_factory=list)
+    unreadable: str | None = None
+    set_aside: Path | None = None
 
     def load(self) -> Settings:
         """Read the file; missing file = defaults; bad values are reported and defaulted."""
         self.problems = []
+        self.unreadable = None
         try:
             data = tomllib.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return Settings()
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+            self.unreadable = str(e)
             self._problem(f"The settings file {self.path} could not be read ({e}); "
-                          "using the defaults. Fix or delete the file.")
+                          "using the defaults until you fix or delete the file.")
             return Settings()
         settings = Settings()
         for section, values in _upgrade(data).items():
@@ -345,12 +378,22 @@ class SettingsFile:
         return settings
 
     def save(self, settings: Settings) -> None:
-        """Write the settings atomically (write a temporary file, then rename)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".toml.tmp")
-        tmp.write_text(tomli_w.dumps(settings.to_toml()), encoding="utf-8")
-        os.replace(tmp, self.path)
+        """Write the settings atomically and user-only; an unreadable file is kept aside.
+
+        Raises:
+            OSError: the file could not be written (nothing was changed, no partial file
+                is left behind).
+        """
+        if self.unreadable is not None and self.path.exists():
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            aside = self.path.with_name(f"{self.path.name}.unreadable-{stamp}")
+            self.path.rename(aside)
+            self.set_aside, self.unreadable = aside, None
+            log.warning("Moved the unreadable settings file aside to %s", aside)
+        write_private(self.path, tomli_w.dumps(settings.to_toml()).encode("utf-8"))
 
     def _problem(self, text: str) -> None:
-        log.warning("%s", text)
+        # Logged at info: the CLI prints the problems and the GUI shows them (a warning
+        # here printed every one twice on the terminal).
+        log.info("%s", text)
         self.problems.append(text)

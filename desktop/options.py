@@ -44,9 +44,11 @@ def cleanup_options(settings: Settings) -> CleanupOptions:
 
 
 def session_options(settings: Settings) -> SessionOptions:
-    """Return how to run a live dictation: microphone, streaming decode, retention."""
+    """Return how to run a live dictation: microphone, streaming decode, stop after
+    silence, retention."""
     return SessionOptions(
         capture=CaptureOptions(device=settings.audio.device),
         streaming=StreamingOptions(transcribe=transcribe_options(settings)),
+        stop_after_silence=settings.dictation.stop_after_silence or None,
         keep_days=settings.recordings.keep_days,
     )

@@ -50,7 +50,7 @@ def ollama_server(request: pytest.FixtureRequest) -> Iterator[OllamaServer]:
     from desktop.engine.cleanup import list_models, resolve_host
 
     url = resolve_host(host)
-    models = list_models(url)
+    models = list_models(url, allow_remote=True)  # the tester chose this server
     model = os.environ.get("DICTARA_TEST_OLLAMA_MODEL") or (models[0] if models else "")
     if not model:
         pytest.skip(f"the Ollama at {url} has no models")

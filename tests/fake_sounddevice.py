@@ -51,6 +51,7 @@ class FakeSoundDevice:
         ]
         self.default = SimpleNamespace(device=[0 if self.devices else -1, 0])
         self.streams: list[FakeStream] = []
+        self.played: list[tuple[int, bool]] = []  # (samples, a microphone was recording)
 
     def query_devices(self) -> list[dict[str, Any]]:
         return self.devices
@@ -65,6 +66,25 @@ class FakeSoundDevice:
         self.streams.append(stream)
         return stream
 
+    def OutputStream(self, **kwargs: Any) -> "FakeOutput":
+        return FakeOutput(self)
+
+
+class FakeOutput:
+    """A speaker: notes what is played and whether a microphone was recording then."""
+
+    def __init__(self, sd: FakeSoundDevice) -> None:
+        self.sd = sd
+
+    def __enter__(self) -> "FakeOutput":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def write(self, samples: np.ndarray) -> None:
+        self.sd.played.append((len(samples), any(s.recording for s in self.sd.streams)))
+
 
 class FakeStream:
     """Calls the callback from a thread, like PortAudio."""
@@ -76,6 +96,11 @@ class FakeStream:
         self.fed = 0  # samples delivered to the callback
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="fake-portaudio", daemon=True)
+
+    @property
+    def recording(self) -> bool:
+        """Started and not yet stopped."""
+        return self._thread.is_alive() and not self._stop.is_set()
 
     def start(self) -> None:
         self._thread.start()

@@ -88,3 +88,13 @@ def test_dictara_home_moves_every_file(tmp_path: Path, monkeypatch: pytest.Monke
 def test_every_key_is_described() -> None:
     assert len(config.keys()) == len(set(config.keys())) >= 20
     assert all(doc for _key, doc in config.describe())
+
+
+def test_saving_over_an_unreadable_file_keeps_it_aside(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[whisper\nmodel = ", encoding="utf-8")
+    file = SettingsFile(path)
+    file.save(file.load().with_value("ui.theme", "dark"))
+    assert file.set_aside is not None and file.set_aside.read_text() == "[whisper\nmodel = "
+    assert SettingsFile(path).load().ui.theme == "dark"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml", file.set_aside.name]

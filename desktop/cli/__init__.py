@@ -17,9 +17,11 @@ from desktop.cli import (
     config_cmd,
     dictate,
     doctor,
+    edit_cmd,
     history_cmd,
     models_cmd,
     open_files,
+    profile_cmd,
     recover,
     remote,
     transcribe,
@@ -30,7 +32,7 @@ EXIT_USAGE = 2
 _GUI_ONLY_FLAGS = ("--minimized", "--tray")
 
 COMMANDS = (transcribe, dictate, recover, history_cmd, clean, models_cmd, config_cmd, doctor,
-            remote)
+            remote, profile_cmd, edit_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

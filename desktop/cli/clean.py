@@ -76,7 +76,9 @@ def command_options(
 
 def result_json(result: CleanupResult) -> dict[str, Any]:
     """Return the result as the JSON object ``--json`` prints."""
-    return dataclasses.asdict(result)
+    data = dataclasses.asdict(result)
+    del data["model_unavailable"]  # it only steers the pieces of a live cleanup
+    return data
 
 
 def print_result(result: CleanupResult, *, as_json: bool) -> None:

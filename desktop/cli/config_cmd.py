@@ -1,4 +1,9 @@
-"""``dictara config list | get KEY | set KEY VALUE | path``: read and write settings."""
+"""``dictara config list | get KEY | set KEY VALUE | path``: read and write settings.
+
+``set`` refuses to touch a settings file it cannot parse: saving would replace the user's
+other settings with the defaults, and a typo is quicker to fix in place than to recover
+from a copy. The GUI, where the file cannot be edited, moves such a file aside instead.
+"""
 
 import argparse
 
@@ -29,7 +34,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         elif args.action == "get":
             print(_plain(ctx.settings.get(args.key)))
         elif args.action == "set":
-            ctx.settings_file.save(ctx.settings.with_value(args.key, args.value))
+            return _set(ctx, args.key, args.value)
         else:
             print(ctx.paths.config_file)
     except config.Error as e:
@@ -39,6 +44,18 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         error(f"The settings could not be saved to {ctx.paths.config_file} ({e.strerror}); "
               "check that the folder is writable and the disk is not full.")
         return 1
+    return 0
+
+
+def _set(ctx: Context, key: str, value: str) -> int:
+    """Validate and save one value; refuse (exit 1) when the file on disk is unreadable."""
+    settings = ctx.settings.with_value(key, value)
+    if ctx.settings_file.unreadable is not None:
+        error(f"The settings file {ctx.paths.config_file} cannot be read "
+              f"({ctx.settings_file.unreadable}), so nothing was changed; fix that line or "
+              "delete the file, then run the command again.")
+        return 1
+    ctx.settings_file.save(settings)
     return 0
 
 

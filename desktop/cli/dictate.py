@@ -5,11 +5,14 @@ import dataclasses
 import json
 import signal
 import sys
+import time
 from types import FrameType
 
+from desktop.cli.clean import command_options
 from desktop.cli.context import Context, error
 from desktop.config import Error as SettingsError
 from desktop.engine import audio, models, spool
+from desktop.engine.cleanup import PRESETS, Cleaner, CleanupResult, LiveCleanup
 from desktop.engine.session import Dropout, Event, Failed, Finished, Listening, Session
 from desktop.engine.streaming import Partial
 from desktop.engine.transcriber import Transcriber
@@ -27,6 +30,11 @@ def add_parser(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]"
     stop.add_argument("--seconds", type=float, metavar="N", help="stop after N seconds")
     stop.add_argument("--stop-after-silence", type=float, metavar="S",
                       help="stop after S seconds without speech, once speech was heard")
+    p.add_argument("--clean", action="store_true",
+                   help="also clean the text with the local LLM, while you speak; print the "
+                        "cleaned text (the raw one is in --json)")
+    p.add_argument("--preset", choices=PRESETS,
+                   help="cleanup style for --clean (default: the cleanup.preset setting)")
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
     p.add_argument("--list-devices", action="store_true", help="list input devices and exit")
     p.set_defaults(run=run)
@@ -48,13 +56,15 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         ref = models.resolve(settings.whisper.model, ctx.paths.models_dir)
         transcriber = Transcriber(ref, model_options(settings))
         transcriber.model()
-    except (SettingsError, models.Error) as e:
+        cleaner = Cleaner(command_options(ctx, preset=args.preset)) if args.clean else None
+    except (SettingsError, models.Error, ValueError) as e:
         error(str(e))
-        return 2 if isinstance(e, SettingsError) else 1
+        return 1 if isinstance(e, models.Error) else 2
     options = dataclasses.replace(session_options(settings), max_seconds=args.seconds,
                                   stop_after_silence=args.stop_after_silence)
-    view = _Terminal()
-    session = Session(transcriber, ctx.paths.recordings_dir, options, view.on_event)
+    view = _Terminal(LiveCleanup(cleaner) if cleaner is not None else None)
+    session = Session(transcriber, ctx.paths.recordings_dir, options, view.on_event,
+                      warm_up=cleaner.warm_up if cleaner is not None else None)
     try:
         session.start()
     except (audio.Error, spool.Error) as e:
@@ -65,21 +75,30 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     view.clear()
     if finished is None:
         return 1
-    _print_result(finished, args.json)
+    cleaned = view.finish_cleanup(finished)
+    if not finished.text:
+        print("Nothing was heard.", file=sys.stderr, flush=True)
+    _print_result(finished, cleaned, args.json)
     return 1 if view.failed else 0
 
 
 class _Terminal:
-    """Shows partial text on stderr. Events arrive on the session's worker threads."""
+    """Shows partial text on stderr and feeds the live cleanup, if any.
 
-    def __init__(self) -> None:
+    Events arrive on the session's worker threads.
+    """
+
+    def __init__(self, live: LiveCleanup | None) -> None:
         self.failed = False
+        self._live = live
         self._tty = sys.stderr.isatty()
 
     def on_event(self, event: Event) -> None:
         if isinstance(event, Listening):
             print("Listening… (Ctrl+C to stop)", file=sys.stderr, flush=True)
         elif isinstance(event, Partial):
+            if self._live is not None:
+                self._live.feed(event.committed)
             if event.shown:
                 self._show(event.shown)
         elif isinstance(event, Failed | Dropout):
@@ -88,6 +107,16 @@ class _Terminal:
             print(f"{'error' if isinstance(event, Failed) else 'warning'}: {event.message}",
                   file=sys.stderr, flush=True)
         # Level, Committed (a Partial with it follows) and Finished: nothing to show.
+
+    def finish_cleanup(self, finished: Finished) -> "_Cleaned | None":
+        """Clean what is left of the final text; None without ``--clean``."""
+        if self._live is None:
+            return None
+        stopped_at = time.monotonic() - finished.stop_to_final_ms / 1000
+        if finished.text.strip():
+            print("Cleaning…", file=sys.stderr, flush=True)
+        result = self._live.finish(finished.text)
+        return _Cleaned(result, (time.monotonic() - stopped_at) * 1000)
 
     def clear(self) -> None:
         if self._tty:
@@ -108,19 +137,32 @@ def _stop_on_signals(session: Session) -> None:
     signal.signal(signal.SIGTERM, handler)
 
 
-def _print_result(finished: Finished, as_json: bool) -> None:
-    if as_json:
-        print(json.dumps({
-            "text": finished.text,
-            "duration": round(finished.duration, 3),
-            "language": finished.transcript.language,
-            "model": finished.transcript.model,
-            "committed_segments": finished.committed_segments,
-            "stop_to_final_ms": round(finished.stop_to_final_ms, 1),
-            "recording": str(finished.recording) if finished.recording else None,
-        }, ensure_ascii=False), flush=True)
-    else:
-        print(finished.text, flush=True)
+@dataclasses.dataclass(frozen=True)
+class _Cleaned:
+    result: CleanupResult
+    stop_to_cleaned_ms: float
+
+
+def _print_result(finished: Finished, cleaned: _Cleaned | None, as_json: bool) -> None:
+    if not as_json:
+        print(finished.text if cleaned is None else cleaned.result.cleaned, flush=True)
+        if cleaned is not None and cleaned.result.fallback_reason:
+            print(f"warning: {cleaned.result.fallback_reason}", file=sys.stderr, flush=True)
+        return
+    data: dict[str, object] = {
+        "text": finished.text,
+        "duration": round(finished.duration, 3),
+        "language": finished.transcript.language,
+        "model": finished.transcript.model,
+        "committed_segments": finished.committed_segments,
+        "stop_to_final_ms": round(finished.stop_to_final_ms, 1),
+        "recording": str(finished.recording) if finished.recording else None,
+    }
+    if cleaned is not None:
+        data.update(cleaned=cleaned.result.cleaned, cleanup_backend=cleaned.result.backend,
+                    fallback_reason=cleaned.result.fallback_reason,
+                    stop_to_cleaned_ms=round(cleaned.stop_to_cleaned_ms, 1))
+    print(json.dumps(data, ensure_ascii=False), flush=True)
 
 
 def _list_devices() -> int:

@@ -8,11 +8,12 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from desktop import __version__
+from desktop import __version__, profile_settings
 from desktop.cli.context import Context
-from desktop.engine import audio, cleanup, models
+from desktop.engine import audio, cleanup, models, profiles
 from desktop.engine.transcriber import Transcriber
 from desktop.options import cleanup_options, model_options
+from desktop.platform import frontmost
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Report:
         audio_inputs: input devices PortAudio sees.
         whisper: the active model, its folder, and whether it loaded.
         ollama: the cleanup server and its models; text is sent only there.
+        front_app: the app in front as profiles see it, and the profile it gets.
         problems: what to fix.
     """
 
@@ -37,6 +39,7 @@ class Report:
     audio_inputs: list[dict[str, Any]] = field(default_factory=list)
     whisper: dict[str, Any] = field(default_factory=dict)
     ollama: dict[str, Any] = field(default_factory=dict)
+    front_app: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
 
@@ -54,6 +57,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     _check_audio(report)
     _check_whisper(report, ctx)
     _check_ollama(report, ctx)
+    _check_front_app(report, ctx)
     if args.json:
         print(json.dumps(asdict(report), ensure_ascii=False))
     else:
@@ -93,13 +97,33 @@ def _check_ollama(report: Report, ctx: Context) -> None:
     except cleanup.Error as e:
         report.problems.append(str(e))
         return
-    status = cleanup.probe_server(options.host)
+    status = cleanup.probe_server(options.host, allow_remote=options.allow_remote)
     report.ollama.update(reachable=status.reachable, version=status.version,
                          models=list(status.models))
     if not status.reachable:
         report.problems.append(f"{status.error} Until then, cleanup uses the built-in rules.")
     elif options.model not in status.models:
         report.problems.append(str(cleanup.ModelMissingError(options.host, options.model)))
+
+
+def _check_front_app(report: Report, ctx: Context) -> None:
+    """What profiles see: here it is the terminal doctor runs in (the app in front)."""
+    file = profiles.ProfileFile(ctx.paths.profiles_file)
+    try:
+        usable = profile_settings.load(file)
+    except profiles.ProfileFileError as e:
+        report.problems.append(str(e))
+        usable = []
+    report.problems += file.problems
+    try:
+        app = frontmost.front_app()
+    except frontmost.Error as e:
+        report.front_app = {"available": False, "error": str(e)}
+        return
+    chosen = profiles.choose(usable, app.names, app.title)
+    report.front_app = {"available": True, "app": app.app, "aliases": list(app.aliases),
+                        "title": app.title, "profile": chosen.name if chosen else None,
+                        "profiles": len(usable)}
 
 
 def _print(report: Report) -> None:
@@ -119,5 +143,12 @@ def _print(report: Report) -> None:
               f"Models: {', '.join(o['models']) or 'none'}", file=out)
     else:
         print(f"Ollama at {o['host']}: not reachable", file=out)
+    f = report.front_app
+    if f.get("available"):
+        chosen = f"profile {f['profile']!r}" if f["profile"] else "no profile (the settings)"
+        print(f"App in front: {f['app']} (also {', '.join(f['aliases']) or 'nothing else'}), "
+              f"title {f['title']!r} → {chosen}; {f['profiles']} profile(s)", file=out)
+    else:
+        print(f"App in front: unknown. {f['error']}", file=out)
     for problem in report.problems:
         print(f"problem: {problem}", file=out)

@@ -6,6 +6,7 @@ import sys
 
 from desktop.cli.context import Context, error
 from desktop.engine import decode, models, spool
+from desktop.engine.history import History, HistoryError
 from desktop.engine.transcriber import Transcriber
 from desktop.options import model_options, transcribe_options
 
@@ -22,10 +23,14 @@ def add_parser(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    """List or transcribe every unfinished recording. Main thread.
+    """List or transcribe every unfinished recording, each on its own. Main thread.
+
+    Each transcript is printed and stored in the history as "recovered", like the window
+    does. A recording that cannot be repaired or decoded does not stop the others.
 
     Returns:
-        0 when all were listed or transcribed (or there were none), 1 otherwise.
+        0 when all were listed or recovered (or there were none, or one held no audio),
+        1 when any could not be repaired, transcribed or stored.
     """
     found = spool.unfinished(ctx.paths.recordings_dir)
     if not found:
@@ -41,18 +46,52 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         error(str(e))
         return 1
     transcriber = Transcriber(ref, model_options(ctx.settings))
-    failed = 0
-    for info in found:
-        path = spool.finalise(info)
-        try:
-            text = transcriber.transcribe_file(path, transcribe_options(ctx.settings)).text
-        except decode.Error as e:
-            error(str(e))
-            failed += 1
-            continue
-        _print(info, text, args.json)
+    history = _open_history(ctx)
+    recovered = [_recover(info, transcriber, ctx, history, args.json) for info in found]
+    if history is not None:
+        history.close()
     spool.prune(ctx.paths.recordings_dir, ctx.settings.recordings.keep_days)
-    return 1 if failed else 0
+    return 0 if history is not None and all(recovered) else 1
+
+
+def _open_history(ctx: Context) -> History | None:
+    """Open the history for writing; None (after one error line) when it cannot be."""
+    try:
+        return History(ctx.paths.history_db, on_replaced=_warn)
+    except HistoryError as e:
+        error(str(e))
+        return None
+
+
+def _recover(info: spool.SpoolInfo, transcriber: Transcriber, ctx: Context,
+             history: History | None, as_json: bool) -> bool:
+    """Repair, transcribe, print and store one recording; False if any step failed."""
+    try:
+        path = spool.finalise(info)
+    except spool.NothingRecordedError as e:
+        _warn(str(e))
+        return True
+    except spool.Error as e:
+        error(str(e))
+        return False
+    try:
+        transcript = transcriber.transcribe_file(path, transcribe_options(ctx.settings))
+    except decode.Error as e:
+        error(str(e))
+        return False
+    _print(info, transcript.text, as_json)
+    if history is None:
+        return True
+    try:
+        history.add(transcript, "recovered", recording=path)
+    except HistoryError as e:
+        error(str(e))
+        return False
+    return True
+
+
+def _warn(text: str) -> None:
+    print(f"warning: {text}", file=sys.stderr)
 
 
 def _print(info: spool.SpoolInfo, text: str | None, as_json: bool) -> None:

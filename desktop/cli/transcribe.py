@@ -38,19 +38,26 @@ def add_parser(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]"
 def run(args: argparse.Namespace, ctx: Context) -> int:
     """Transcribe each file in turn; a bad file does not stop the others.
 
+    With ``-o``, inputs that share a file name get numbered transcripts (``name-2.txt``)
+    so none overwrites another.
+
     Returns:
-        0 when every file was transcribed whole, 1 when any failed or was incomplete
-        (truncated or damaged: what could be decoded is still printed), 2 for bad usage.
+        0 when every file was transcribed and written whole, 1 when any failed or was
+        incomplete (truncated or damaged: what could be decoded is still printed), 2 for
+        bad usage (a bad setting, an output folder that cannot be made).
     """
     try:
         settings = _apply_overrides(args, ctx)
         ref = models.resolve(settings.whisper.model, ctx.paths.models_dir)
-    except (SettingsError, models.Error) as e:
+        if args.output_dir:
+            _make_output_dir(args.output_dir)
+    except (SettingsError, models.Error, _OutputDirError) as e:
         error(str(e))
-        return 2 if isinstance(e, SettingsError) else 1
+        return 1 if isinstance(e, models.Error) else 2
     transcriber = Transcriber(ref, model_options(settings))
     options = transcribe_options(settings)
     cleaner = _cleaner(settings) if args.clean else None
+    output = _Output(args)
     failed = 0
     for path in args.files:
         try:
@@ -66,8 +73,27 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             print(f"warning: {path}: {warning}", file=sys.stderr)
         failed += bool(transcript.warnings)
         cleaned = cleaner(transcript.text) if cleaner else None
-        _emit(transcript, args, cleaned)
+        failed += not output.emit(transcript, cleaned)
     return 1 if failed else 0
+
+
+class _OutputDirError(Exception):
+    """The ``-o`` folder cannot be created."""
+
+    def __init__(self, folder: Path, reason: str) -> None:
+        super().__init__(folder, reason)
+        self.folder, self.reason = folder, reason
+
+    def __str__(self) -> str:
+        return (f"The output folder {self.folder} cannot be created ({self.reason}); pass -o "
+                "a folder you can write to (not a path inside a file).")
+
+
+def _make_output_dir(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise _OutputDirError(folder, e.strerror or str(e)) from None
 
 
 def _apply_overrides(args: argparse.Namespace, ctx: Context) -> Settings:
@@ -93,14 +119,46 @@ def _transcribe_one(transcriber: Transcriber, path: Path, options: TranscribeOpt
         return transcriber.transcribe_file(path, options, progress, threading.Event())
 
 
-def _emit(transcript: Transcript, args: argparse.Namespace, cleaned: str | None) -> None:
-    if args.output_dir:
-        target = export.write(transcript, args.fmt, args.output_dir, cleaned)
-        print(f"{transcript.source} -> {target}", file=sys.stderr)
-    elif args.fmt == "json":
-        print(json.dumps(export.as_dict(transcript, cleaned), ensure_ascii=False), flush=True)
-    else:
-        print(export.render(transcript, args.fmt, cleaned), end="", flush=True)
+class _Output:
+    """Prints each transcript, or writes it into the ``-o`` folder under a unique name."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self._folder: Path | None = args.output_dir
+        self._fmt: str = args.fmt
+        self._stems: set[str] = set()  # names written in this run
+
+    def emit(self, transcript: Transcript, cleaned: str | None) -> bool:
+        """Print or write one transcript; False (after one error line) if it was not written."""
+        if self._folder is None:
+            self._print(transcript, cleaned)
+            return True
+        stem = self._unique_stem(Path(transcript.source).stem)
+        try:
+            target = export.write(transcript, self._fmt, self._folder, cleaned, stem=stem)
+        except OSError as e:
+            error(f"The transcript of {transcript.source} could not be written to "
+                  f"{self._folder} ({e.strerror or e}); free some disk space or pass -o "
+                  "another folder.")
+            return False
+        renamed = "" if stem == Path(transcript.source).stem else (
+            f" (another input is also named {Path(transcript.source).stem}.{self._fmt})")
+        print(f"{transcript.source} -> {target}{renamed}", file=sys.stderr)
+        return True
+
+    def _unique_stem(self, stem: str) -> str:
+        unique, n = stem, 1
+        while unique.casefold() in self._stems:
+            n += 1
+            unique = f"{stem}-{n}"
+        self._stems.add(unique.casefold())
+        return unique
+
+    def _print(self, transcript: Transcript, cleaned: str | None) -> None:
+        if self._fmt == "json":
+            print(json.dumps(export.as_dict(transcript, cleaned), ensure_ascii=False),
+                  flush=True)
+        else:
+            print(export.render(transcript, self._fmt, cleaned), end="", flush=True)
 
 
 def _cleaner(settings: Settings) -> Callable[[str], str]:

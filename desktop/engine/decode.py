@@ -6,7 +6,9 @@ in memory whole.
 """
 
 import contextlib
+import errno
 import logging
+import stat
 import wave
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,6 +79,19 @@ class IsFolderError(Error):
     """A folder where a file was expected."""
 
     reason = "this is a folder; pass the audio files inside it instead"
+
+
+class SymlinkLoopError(Error):
+    """A symbolic link that leads back to itself."""
+
+    reason = "the symbolic link points to itself in a loop; point it at the audio file"
+
+
+class NotRegularFileError(Error):
+    """A pipe, socket or device where a file was expected."""
+
+    reason = ("this is not a regular file (a pipe, socket or device); save the audio to a "
+              "file and pass that")
 
 
 class EmptyFileError(Error):
@@ -221,11 +236,19 @@ def _samples(frame: av.AudioFrame) -> npt.NDArray[np.int16]:
 
 
 def _check_path(path: Path) -> None:
-    if not path.exists():
-        raise FileMissingError(path)
-    if path.is_dir():
+    try:
+        info = path.stat()
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise SymlinkLoopError(path) from None
+        if isinstance(e, PermissionError):
+            raise UnreadableError(path) from None
+        raise FileMissingError(path) from None
+    if stat.S_ISDIR(info.st_mode):
         raise IsFolderError(path)
-    if path.stat().st_size == 0:
+    if not stat.S_ISREG(info.st_mode):
+        raise NotRegularFileError(path)
+    if info.st_size == 0:
         raise EmptyFileError(path)
 
 

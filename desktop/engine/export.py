@@ -27,13 +27,29 @@ def render(transcript: Transcript, fmt: str, cleaned: str | None = None) -> str:
     return writer(transcript, cleaned)
 
 
-def write(transcript: Transcript, fmt: str, folder: Path, cleaned: str | None = None) -> Path:
-    """Write ``<source stem>.<fmt>`` into ``folder`` and return its path."""
+def write(transcript: Transcript, fmt: str, folder: Path, cleaned: str | None = None,
+          *, stem: str | None = None) -> Path:
+    """Write ``<stem>.<fmt>`` into ``folder`` and return its path.
+
+    Args:
+        transcript: what to write.
+        fmt: one of :data:`FORMATS`.
+        folder: where to write (created if needed).
+        cleaned: the cleaned text, written beside the raw one where the format has room.
+        stem: the file name without suffix; the source's by default.
+
+    Raises:
+        OSError: the folder or the file cannot be written; no partial file is left.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{Path(transcript.source).stem}.{fmt}"
+    target = folder / f"{stem or Path(transcript.source).stem}.{fmt}"
     tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(render(transcript, fmt, cleaned), encoding="utf-8")
-    tmp.replace(target)
+    try:
+        tmp.write_text(render(transcript, fmt, cleaned), encoding="utf-8")
+        tmp.replace(target)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
     return target
 
 

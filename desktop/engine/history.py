@@ -4,25 +4,34 @@ The raw transcript is stored the moment it exists; the cleaned text is added whe
 if) cleanup finishes, so nothing captured is lost whatever the LLM does. Other processes
 (the ``dictara history`` command) may read it while the app writes: the file is in WAL mode,
 so readers and the one writer do not block each other.
+
+A damaged file is never given up on silently, nor deleted: a writer that meets one moves
+it aside (``history.sqlite3.corrupt-<time>``, its WAL beside it, for salvage), starts a
+new, empty history, and says so once through its ``on_replaced`` callback.
 """
 
 import contextlib
 import json
-import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from desktop.engine.cleanup import CleanupResult
 from desktop.engine.transcript import Segment, Transcript
+from desktop.paths import private_file
 
 KINDS = ("dictation", "file", "recovered")
 # Primary SQLite result codes (the low byte of an extended code) that get their own error.
 _BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 _CORRUPT_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+# SQLite's companion files, moved aside with a damaged database (the WAL may hold its
+# newest entries).
+_COMPANIONS = ("-wal", "-shm", "-journal")
+_T = TypeVar("_T")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -93,8 +102,14 @@ class HistoryCorruptError(HistoryError):
     """The history file is not an SQLite database, or its pages are damaged."""
 
     def __str__(self) -> str:
-        return (f"The history at {self.path} is damaged ({self.reason}); move the file aside "
-                "and Dictara will start a new, empty history.")
+        return (f"The history at {self.path} is damaged ({self.reason}); the next Dictara "
+                "that stores a dictation keeps it aside and starts a new, empty history.")
+
+
+def replaced_message(path: Path, reason: str, kept_as: Path) -> str:
+    """Return the sentence that tells the user a damaged history was replaced."""
+    return (f"The history at {path} was damaged ({reason}), so Dictara kept it as {kept_as} "
+            "and started a new, empty history; new dictations are stored again.")
 
 
 @dataclass(frozen=True)
@@ -142,7 +157,8 @@ class History:
         path: the SQLite file (readable by the user only).
     """
 
-    def __init__(self, path: Path, *, read_only: bool = False, timeout: float = 5.0) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False, timeout: float = 5.0,
+                 on_replaced: Callable[[str], None] | None = None) -> None:
         """Open the store, creating the file and its tables unless ``read_only``.
 
         Args:
@@ -151,26 +167,30 @@ class History:
                 reader in another process while the app has it open. A file without the
                 tables (created but never written) reads as empty.
             timeout: seconds to wait for another connection's lock before giving up.
+            on_replaced: told one sentence (on the calling thread) when a damaged file was
+                moved aside and a new history started; never called when ``read_only``.
 
         Raises:
             HistoryBusyError: another connection kept the file locked for ``timeout``.
-            HistoryCorruptError: the file is not an SQLite database.
+            HistoryCorruptError: read-only only: the file is damaged.
             HistoryError: the file could not be created or opened (read-only: it is missing).
         """
         self.path = path
         self._lock = threading.Lock()
         self._empty = False
-        with self._errors():
-            if read_only:
+        self._read_only = read_only
+        self._timeout = timeout
+        self._on_replaced = on_replaced
+        if read_only:
+            with self._errors():
                 self._db = _connect(f"{path.absolute().as_uri()}?mode=ro", timeout)
                 self._empty = not _has_entries(self._db)
-            else:
-                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-                fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
-                os.close(fd)
-                self._db = _connect(path, timeout)
-                self._db.execute("PRAGMA journal_mode=WAL")
-                self._db.executescript(_SCHEMA)
+            return
+        try:
+            with self._errors():
+                self._db = _open_writable(path, timeout)
+        except HistoryCorruptError as e:
+            self._db = self._replace(e)
 
     def add(self, transcript: Transcript, kind: str, recording: Path | None = None) -> int:
         """Store a raw transcript and return its id.
@@ -190,20 +210,16 @@ class History:
         row = (datetime.now(UTC).isoformat(), kind, transcript.source, transcript.duration,
                transcript.language, transcript.model, transcript.text, segments,
                str(recording) if recording else None)
-        with self._errors(), self._lock:
-            cursor = self._db.execute(
-                "INSERT INTO entries (created, kind, source, duration, language, model, raw, "
-                "segments, recording) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
-            return int(cursor.lastrowid or 0)
+        return self._run(lambda db: int(db.execute(
+            "INSERT INTO entries (created, kind, source, duration, language, model, raw, "
+            "segments, recording) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row).lastrowid or 0))
 
     def set_cleaned(self, entry_id: int, result: CleanupResult) -> None:
         """Store the cleanup's result beside the raw text."""
-        with self._errors(), self._lock:
-            self._db.execute(
-                "UPDATE entries SET cleaned = ?, backend = ?, cleanup_model = ?, "
-                "fallback_reason = ? WHERE id = ?",
-                (result.cleaned, result.backend, result.model, result.fallback_reason,
-                 entry_id))
+        self._run(lambda db: db.execute(
+            "UPDATE entries SET cleaned = ?, backend = ?, cleanup_model = ?, "
+            "fallback_reason = ? WHERE id = ?",
+            (result.cleaned, result.backend, result.model, result.fallback_reason, entry_id)))
 
     def get(self, entry_id: int) -> Entry | None:
         """Return one entry, or None if it was deleted."""
@@ -232,8 +248,7 @@ class History:
 
     def delete(self, entry_id: int) -> None:
         """Remove an entry (its recording file is left to the caller)."""
-        with self._errors(), self._lock:
-            self._db.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
+        self._run(lambda db: db.execute("DELETE FROM entries WHERE id = ?", (entry_id,)))
 
     def close(self) -> None:
         """Close the database."""
@@ -243,8 +258,36 @@ class History:
     def _select(self, sql: str, params: tuple[object, ...]) -> list[Entry]:
         if self._empty:
             return []
-        with self._errors(), self._lock:
-            return [_entry(row) for row in self._db.execute(sql, params).fetchall()]
+        return self._run(lambda db: [_entry(row) for row in db.execute(sql, params).fetchall()])
+
+    def _run(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
+        """Run ``work`` on the connection; a writer replaces a damaged file and retries."""
+        with self._lock:
+            try:
+                with self._errors():
+                    return work(self._db)
+            except HistoryCorruptError as e:
+                if self._read_only:
+                    raise
+                self._db.close()
+                self._db = self._replace(e)
+                with self._errors():
+                    return work(self._db)
+
+    def _replace(self, damage: HistoryCorruptError) -> sqlite3.Connection:
+        """Move the damaged file (and its WAL) aside, open a new one, and say so once."""
+        kept_as = self.path.with_name(
+            f"{self.path.name}.corrupt-{datetime.now():%Y%m%d-%H%M%S-%f}")
+        with self._errors():
+            for suffix in _COMPANIONS:
+                companion = self.path.with_name(self.path.name + suffix)
+                if companion.exists():
+                    companion.rename(kept_as.with_name(kept_as.name + suffix))
+            self.path.rename(kept_as)
+            db = _open_writable(self.path, self._timeout)
+        if self._on_replaced is not None:
+            self._on_replaced(replaced_message(self.path, damage.reason, kept_as))
+        return db
 
     @contextlib.contextmanager
     def _errors(self) -> Iterator[None]:
@@ -260,6 +303,19 @@ def _connect(database: Path | str, timeout: float) -> sqlite3.Connection:
     """Open a connection in autocommit mode; a string is an SQLite ``file:`` URI."""
     return sqlite3.connect(database, timeout=timeout, check_same_thread=False,
                            isolation_level=None, uri=isinstance(database, str))
+
+
+def _open_writable(path: Path, timeout: float) -> sqlite3.Connection:
+    """Create (user-only) or open the file in WAL mode with its tables; closes on failure."""
+    private_file(path)
+    db = _connect(path, timeout)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.executescript(_SCHEMA)
+    except sqlite3.Error:
+        db.close()
+        raise
+    return db
 
 
 def _has_entries(db: sqlite3.Connection) -> bool:

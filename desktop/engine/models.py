@@ -15,6 +15,7 @@ from faster_whisper.utils import available_models
 
 from desktop.engine.features import PieceFeatureExtractor
 from desktop.engine.short_window import WhisperModel
+from desktop.paths import private_dir
 
 log = logging.getLogger(__name__)
 
@@ -220,7 +221,7 @@ def import_model(folder: Path, models_dir: Path, name: str | None = None) -> Mod
     target = models_dir / (name or folder.name)
     if target.exists():
         raise FileExistsError(target)
-    models_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(models_dir)
     partial = target.with_name(target.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     shutil.copytree(folder, partial)
@@ -256,7 +257,7 @@ def download(
         raise ValueError(f"Unknown model {name!r}; choose one of {', '.join(available_models())}")
     target = models_dir / name
     partial = models_dir / f"{name}.partial"
-    models_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(models_dir)
     shutil.rmtree(partial, ignore_errors=True)
     try:
         snapshot_download(

@@ -5,15 +5,24 @@ to a crash-safe spool (:mod:`desktop.engine.spool`) and feeds a streaming transc
 (:mod:`desktop.engine.streaming`); on stop it decodes what is left and reports the final
 text. One capture worker thread does the spool, levels and feeding; the streaming
 decoder thread does the Whisper work. Events go to one subscriber callable.
+
+The app's own start and stop sounds must never reach the transcript: on a laptop the
+microphone hears the speakers. While a sound plays (see :meth:`Session.mute`), and for
+``ECHO_SECONDS`` after it ends, the transcription is fed silence instead of the
+microphone; the recording on disk keeps what was captured.
 """
 
 import logging
+import math
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+
+import numpy as np
 
 from desktop.engine import audio, spool
 from desktop.engine.audio import Capture, CaptureOptions
@@ -33,6 +42,12 @@ log = logging.getLogger(__name__)
 
 LEVEL_SECONDS = 0.05  # how often Level events are sent
 READ_TIMEOUT = 0.1
+# After a sound ends, its last samples are still on their way: through the output
+# buffer (PortAudio's stop waits for it), the sound server, the room and the input
+# buffer. 0.3 s covers PulseAudio's defaults with room to spare.
+ECHO_SECONDS = 0.3
+# A sound that never reports its end (a hung output device) mutes no longer than this.
+MAX_MUTE_SECONDS = 3.0
 
 
 class Error(Exception):
@@ -73,6 +88,36 @@ class Level:
 
     rms_db: float
     peak_db: float
+
+
+@dataclass(frozen=True)
+class Countdown:
+    """Silence after speech counts towards the automatic stop (``stop_after_silence``).
+
+    Sent whenever the whole seconds left change, once speech has been heard.
+
+    Attributes:
+        seconds_left: seconds until the stop, rounded up (back to the full setting
+            while someone speaks).
+    """
+
+    seconds_left: int
+
+
+@dataclass(frozen=True)
+class AutoStopped:
+    """The session stopped by itself; a Finished event follows as after :meth:`Session.stop`.
+
+    Attributes:
+        reason: ``"silence"`` (``stop_after_silence``) or ``"limit"`` (``max_seconds``).
+    """
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """The microphone is closed: nothing more is recorded (a stop sound may play now)."""
 
 
 @dataclass(frozen=True)
@@ -128,7 +173,8 @@ class Finished:
         return self.transcript.duration
 
 
-Event = Listening | Level | Partial | Committed | Dropout | Failed | Finished
+Event = (Listening | Level | Countdown | AutoStopped | Stopped | Partial | Committed | Dropout
+         | Failed | Finished)
 
 
 @dataclass(frozen=True)
@@ -157,7 +203,8 @@ class Session:
 
     ``start``, ``stop``, ``cancel`` and ``wait`` may be called from any thread (``stop``
     also from a signal handler). Events are delivered to ``on_event`` on the capture
-    worker thread ("dictation-capture": Listening, Level, Dropout, Failed, Finished) or the
+    worker thread ("dictation-capture": Listening, Level, Countdown, AutoStopped, Stopped,
+    Dropout, Failed, Finished) or the
     streaming decoder thread ("streaming-decoder": Partial, Committed); the subscriber
     must not block and must hand them over to its own thread (the GUI re-emits signals).
 
@@ -187,6 +234,10 @@ class Session:
         self._done = threading.Event()
         self._stop_time: float | None = None
         self._finished: Finished | None = None
+        self._countdown: int | None = None
+        # Sounds playing (set when they end) with the latest time each may still mute.
+        self._mutes: deque[tuple[threading.Event, float]] = deque()
+        self._muted_until = 0.0
         self._streaming = StreamingSession(transcriber, options.streaming, self._forward)
         self.capture: Capture | None = None
         self.recording: Path | None = None
@@ -218,6 +269,14 @@ class Session:
         if self._stop_time is None:
             self._stop_time = time.monotonic()
         self._stop.set()
+
+    def mute(self, until: threading.Event) -> None:
+        """Feed the transcription silence until ``until`` is set, then ECHO_SECONDS more.
+
+        For the app's own sounds: call it just before one starts and set ``until`` once
+        it has been played. Any thread.
+        """
+        self._mutes.append((until, time.monotonic() + MAX_MUTE_SECONDS))
 
     def cancel(self) -> None:
         """Stop recording without finishing the transcript; the recording is kept."""
@@ -273,9 +332,11 @@ class Session:
 
     def _finish(self, capture: Capture, writer: Spool) -> None:
         self._take(writer, capture.stop())
+        self._keep(writer.flush)
         path = writer.close()
         if self._cancel.is_set():
             return
+        self._emit(Stopped())
         self.stop()
         self._streaming.finish()
         assert self._stop_time is not None
@@ -292,17 +353,46 @@ class Session:
         self._emit(self._finished)
 
     def _take(self, writer: Spool, block: AudioArray) -> None:
-        writer.write(block)
-        self._streaming.feed(block)
+        # First: a full disk must not cost the text.
+        self._streaming.feed(np.zeros_like(block) if self._muted() else block)
+        self._keep(lambda: writer.write(block))
+
+    def _keep(self, write: Callable[[], None]) -> None:
+        """Run a spool write; a refused one ends the dictation, keeping the text so far."""
+        try:
+            write()
+        except spool.RecordingStoppedError as e:
+            self._emit(Failed(str(e)))
+            self.stop()
+
+    def _muted(self) -> bool:
+        """Whether one of the app's sounds may be in the block just read. Capture thread."""
+        now = time.monotonic()
+        while self._mutes and (self._mutes[0][0].is_set() or now >= self._mutes[0][1]):
+            self._mutes.popleft()
+            self._muted_until = max(self._muted_until, now + ECHO_SECONDS)
+        return bool(self._mutes) or now < self._muted_until
 
     def _check_auto_stop(self, writer: Spool) -> None:
         limit = self._options.max_seconds
+        if limit is not None and writer.duration >= limit:
+            self._stop_by_itself("limit")
+            return
         quiet = self._options.stop_after_silence
         silence = self._streaming.silence_after_speech
-        if (limit is not None and writer.duration >= limit) or (
-            quiet is not None and silence is not None and silence >= quiet
-        ):
+        if quiet is None or silence is None:
+            return  # nobody has spoken yet: only the user stops it
+        left = max(0, math.ceil(quiet - silence))
+        if left != self._countdown:
+            self._countdown = left
+            self._emit(Countdown(left))
+        if left == 0:
+            self._stop_by_itself("silence")
+
+    def _stop_by_itself(self, reason: str) -> None:
+        if self._stop_time is None:
             self.stop()
+            self._emit(AutoStopped(reason))
 
     def _forward(self, event: StreamEvent) -> None:
         if not self._cancel.is_set():

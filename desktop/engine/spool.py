@@ -6,6 +6,10 @@ or a power cut loses at most that much. While it records, a ``.recording`` sidec
 the start time and an exclusive lock (flock); the lock dies with the process, so a spool
 whose sidecar is unlocked belongs to a dictation that never finished. The audio length is
 taken from the file size, not the header, because a kill can land between the two.
+
+If the disk refuses a write, the spool keeps what reached it, writes no more and closes
+cleanly, so the dictation can still finish with its text. A recording killed before any
+audio reached the disk holds nothing to recover and is removed by :func:`finalise`.
 """
 
 import contextlib
@@ -21,6 +25,7 @@ from typing import BinaryIO
 import numpy as np
 
 from desktop.engine.decode import SAMPLE_RATE, AudioArray
+from desktop.paths import private_dir
 
 MARKER_SUFFIX = ".recording"
 HEADER_BYTES = 44  # what the stdlib wave module writes for 16-bit PCM
@@ -47,6 +52,40 @@ class SpoolWriteError(Error):
     def __str__(self) -> str:
         return (f"Dictara could not write the recording {self.path} ({self.reason}); free some "
                 "disk space or check the recordings folder's permissions.")
+
+
+class RecordingStoppedError(SpoolWriteError):
+    """The disk refused a write mid-dictation; the recording stops growing there."""
+
+    def __str__(self) -> str:
+        return (f"The recording {self.path} could not be written further ({self.reason}), so "
+                "the dictation stopped and its text so far is kept; free some disk space "
+                "before dictating again.")
+
+
+class NothingRecordedError(Error):
+    """An unfinished recording held no audio; it was removed."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.path = path
+
+    def __str__(self) -> str:
+        return (f"The dictation recorded in {self.path} was cut off before any audio reached "
+                "the disk, so there was nothing to recover and it was removed.")
+
+
+class RepairError(Error):
+    """An unfinished recording could not be repaired; it was left as it is."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(path, reason)
+        self.path, self.reason = path, reason
+
+    def __str__(self) -> str:
+        return (f"The recording {self.path} could not be repaired ({self.reason}); it was left "
+                "as it is, so check the recordings folder's permissions and free space, then "
+                "recover it again.")
 
 
 @dataclass(frozen=True)
@@ -79,14 +118,22 @@ class Spool:
         self.path = path
         self.started = started
         self.samples = 0
+        self.failed = False
         self._pending: list[AudioArray] = []
         self._pending_samples = 0
         self._marker = _open_private(_marker(path))
-        if fcntl is not None:
-            fcntl.flock(self._marker, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        self._marker.write(json.dumps({"started": started.isoformat()}).encode())
-        self._marker.flush()
-        self._file = _open_private(path)
+        try:
+            if fcntl is not None:
+                fcntl.flock(self._marker, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            self._marker.write(json.dumps({"started": started.isoformat()}).encode())
+            self._marker.flush()
+            self._file = _open_private(path)
+        except OSError:
+            # A full disk: no recording was made, so no marker may claim one was.
+            with contextlib.suppress(OSError):
+                self._marker.close()
+            _marker(path).unlink(missing_ok=True)
+            raise
         self._wav = wave.open(self._file, "wb")  # noqa: SIM115 (lives as long as the spool)
         self._wav.setnchannels(1)
         self._wav.setsampwidth(SAMPLE_BYTES)
@@ -103,8 +150,7 @@ class Spool:
         name = started.strftime("dictation-%Y%m%d-%H%M%S-%f.wav")
         path = recordings_dir / name
         try:
-            recordings_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-            recordings_dir.chmod(0o700)
+            private_dir(recordings_dir)
             return cls(path, started)
         except OSError as e:
             raise SpoolWriteError(path, e.strerror or str(e)) from e
@@ -122,8 +168,11 @@ class Spool:
     def write(self, audio: AudioArray) -> None:
         """Append 16 kHz mono audio; it reaches the disk within FLUSH_SECONDS.
 
+        After a refused write the audio is only counted: the recording keeps what reached
+        the disk before.
+
         Raises:
-            SpoolWriteError: the disk refused the write.
+            RecordingStoppedError: the disk refused the write (raised once).
         """
         self._pending.append(audio)
         self._pending_samples += len(audio)
@@ -132,25 +181,45 @@ class Spool:
             self.flush()
 
     def flush(self) -> None:
-        """Write what is buffered and force it to disk (header included)."""
-        if not self._pending:
+        """Write what is buffered and force it to disk (header included).
+
+        Raises:
+            RecordingStoppedError: the disk refused the write (raised once).
+        """
+        pending, self._pending, self._pending_samples = self._pending, [], 0
+        if not pending or self.failed:
             return
-        pcm = np.clip(np.concatenate(self._pending), -1.0, 1.0) * 32767
-        self._pending, self._pending_samples = [], 0
+        pcm = np.clip(np.concatenate(pending), -1.0, 1.0) * 32767
         try:
             self._wav.writeframes(pcm.astype("<i2").tobytes())  # also patches the header
             self._file.flush()
             os.fsync(self._file.fileno())
         except OSError as e:
-            raise SpoolWriteError(self.path, e.strerror or str(e)) from e
+            self.failed = True
+            raise RecordingStoppedError(self.path, e.strerror or str(e)) from e
 
     def close(self) -> Path:
-        """Flush, close the WAV and mark the recording finished; return its path."""
+        """Flush, close the WAV and mark the recording finished; return its path.
+
+        After a refused write it never raises: the header is set to what reached the disk.
+
+        Raises:
+            RecordingStoppedError: the final flush was refused (the spool is closed anyway).
+        """
         try:
             self.flush()
         finally:
-            self._wav.close()
-            self._file.close()
+            if self.failed:
+                # The buffered bytes cannot reach a full disk; closing would retry them.
+                with contextlib.suppress(OSError):
+                    self._wav.close()
+                with contextlib.suppress(OSError):
+                    self._file.close()
+                with contextlib.suppress(OSError):
+                    _repair_header(self.path)
+            else:
+                self._wav.close()
+                self._file.close()
             self._marker.close()
             _marker(self.path).unlink(missing_ok=True)
         return self.path
@@ -172,16 +241,25 @@ def unfinished(recordings_dir: Path) -> list[SpoolInfo]:
 
 
 def finalise(info: SpoolInfo) -> Path:
-    """Repair an unfinished recording's WAV header and mark it finished. Any thread."""
-    size = info.path.stat().st_size
-    data = (size - HEADER_BYTES) // SAMPLE_BYTES * SAMPLE_BYTES
-    with info.path.open("r+b") as f:
-        f.truncate(HEADER_BYTES + data)
-        f.seek(4)
-        f.write(struct.pack("<I", 36 + data))
-        f.seek(40)
-        f.write(struct.pack("<I", data))
-    _marker(info.path).unlink(missing_ok=True)
+    """Repair an unfinished recording's WAV header and mark it finished. Any thread.
+
+    Each recording is repaired on its own: callers catch :class:`Error` per recording
+    and go on with the others.
+
+    Raises:
+        NothingRecordedError: it held no audio (killed before the first flush); the
+            recording and its marker were removed.
+        RepairError: it could not be read or written; it was left as it is.
+    """
+    try:
+        if info.path.stat().st_size < HEADER_BYTES + SAMPLE_BYTES:
+            info.path.unlink()
+            _marker(info.path).unlink(missing_ok=True)
+            raise NothingRecordedError(info.path)
+        _repair_header(info.path)
+        _marker(info.path).unlink(missing_ok=True)
+    except OSError as e:
+        raise RepairError(info.path, e.strerror or str(e)) from e
     return info.path
 
 
@@ -203,6 +281,23 @@ def prune(recordings_dir: Path, keep_days: int, now: datetime | None = None) -> 
             path.unlink(missing_ok=True)
             deleted.append(path)
     return deleted
+
+
+def _repair_header(path: Path) -> None:
+    """Rewrite the whole 44-byte header for the whole samples on disk; drop a torn one.
+
+    The full header is written, not just its two sizes: a kill during the first flush
+    can leave it partly written.
+    """
+    data = (path.stat().st_size - HEADER_BYTES) // SAMPLE_BYTES * SAMPLE_BYTES
+    header = struct.pack("<4sI4s4sIHHIIHH4sI", b"RIFF", 36 + data, b"WAVE", b"fmt ", 16, 1, 1,
+                         SAMPLE_RATE, SAMPLE_RATE * SAMPLE_BYTES, SAMPLE_BYTES,
+                         SAMPLE_BYTES * 8, b"data", data)
+    with path.open("r+b") as f:
+        f.truncate(HEADER_BYTES + data)
+        f.write(header)
+        f.flush()
+        os.fsync(f.fileno())
 
 
 def _marker(path: Path) -> Path:

@@ -7,14 +7,19 @@ beam 5, the committed text so far as the prompt) and the result is kept. If the 
 reaches ``commit_silence``, or the span is already ``eager_span`` long, that text is
 committed: it never changes, and the next span starts at the pause. While a span is open,
 a cheaper decode (beam 1) of the whole open span gives the volatile partial text, at most
-every ``partial_interval``; when two partials in a row agree on a Whisper segment that is
-followed by another (LocalAgreement-2), the span is cut at that segment's end and the part
-before it is committed, so people who rarely pause still get commits. A span that runs
-past ``max_span`` anyway is cut at its longest internal pause. At
+every ``partial_interval`` (none in a pause: nothing new was heard), and no more often
+than keeps partial decodes to ``partial_load`` of a CPU (a slower machine or a bigger
+model gets fewer partials, not a busier CPU); when two partials in a row agree on a
+Whisper segment that is followed by another (LocalAgreement-2), the span is cut at that
+segment's end and the part before it is committed, so people who rarely pause still get
+commits. A span that runs past ``max_span`` anyway is cut at its longest internal pause. At
 :meth:`StreamingSession.finish` only the uncommitted tail is left; when the speaker paused
 before stopping, its advance decode is already done and the stop costs no decode. Spans
 with less than ``min_speech`` of speech are never decoded, so silence, breaths and
-keyboard noise produce no text.
+keyboard noise produce no text. What Whisper writes on noise it mistakes for speech
+("Thank you.", "Thanks for watching!", VoiceInk #88, FluidVoice #762) is dropped when it
+is all a decode found and the VAD heard no stretch of ``min_speech`` speech in a row in
+that audio; said by someone, those words are kept.
 
 Whisper ends every span with a full stop: it cannot hear that the sentence goes on after
 the pause. So a span's final full stop is held back, and the next span is decoded with the
@@ -51,6 +56,12 @@ TRAILING_OFF = "..."
 # of audio (read speech is 3-4 tokens a second): a looping decode stops there.
 MIN_TOKENS = 20
 TOKENS_PER_SECOND = 10
+# What Whisper writes on non-speech (lower case, without punctuation).
+PHANTOMS = frozenset({
+    "thank you", "thank you very much", "thanks for watching", "thank you for watching",
+    "thanks for listening", "thank you for listening", "please subscribe", "subscribe",
+    "you", "bye", "bye bye", "the end", "music", "applause", "blank audio", "silence",
+})
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,9 @@ class StreamingOptions:
         agreement: commit at segment ends two partials agree on (LocalAgreement-2).
         max_span: longest uncommitted span in seconds before a forced cut.
         partial_interval: least seconds between two partial decodes.
+        partial_load: most share of one CPU spent on partial decodes: the next one
+            starts no sooner than the last one's CPU seconds divided by this.
+        partial_padding: ``encoder_padding`` of partial decodes.
         partial_beam_size: beam width of partial decodes.
         min_speech: seconds of VAD speech a span needs to be decoded at all.
         pad: seconds of audio kept around speech when cutting.
@@ -83,6 +97,8 @@ class StreamingOptions:
     agreement: bool = True
     max_span: float = 22.0
     partial_interval: float = 1.0
+    partial_load: float = 0.5
+    partial_padding: float | None = 10.0
     partial_beam_size: int = 1
     min_speech: float = 0.25
     pad: float = 0.2
@@ -351,7 +367,7 @@ class StreamingSession:
             audio = self._audio.copy(job.start, job.end)
             speech = sum(self._vad.flags[job.start // FRAME : job.end // FRAME]) * FRAME
             prompt = self._prompt()
-        began = time.monotonic()
+        began, cpu = time.monotonic(), time.process_time()
         segments: list[Segment] = []
         if job.kind != "partial" and cached is not None and cached[:2] == (job.start, job.end):
             segments = [Segment(0.0, 0.0, cached[2])]
@@ -359,9 +375,12 @@ class StreamingSession:
             segments = self._decode(audio, prompt, job.kind)
             self.decodes.append((job.kind, len(audio) / SAMPLE_RATE,
                                  (time.monotonic() - began) * 1000))
+        if segments and _phantom(segments) and not self._voiced(job.start, job.end):
+            log.info("Dropped %r: no speech in a row under it", join_text(s.text for s in segments))
+            segments = []
         text = join_text(s.text for s in segments)
         if job.kind == "partial":
-            self._partial_done(job, segments, began)
+            self._partial_done(job, segments, began, time.process_time() - cpu)
         elif job.kind == "advance":
             self._advance_done(job, text)
         else:
@@ -415,13 +434,17 @@ class StreamingSession:
         if current:
             self._on_event(self._partial(text))
 
-    def _partial_done(self, job: _Job, segments: list[Segment], began: float) -> None:
+    def _partial_done(self, job: _Job, segments: list[Segment], began: float,
+                      cpu: float) -> None:
         took = time.monotonic() - began
         with self._cond:
             current = job.start == self._span_start and not self._commits
             self._partial_upto = job.end
-            # Keep the decoder idle at least half the time, so a stop rarely waits.
-            self._next_partial = began + max(self._options.partial_interval, 2 * took)
+            # Keep the decoder idle at least half the time, so a stop rarely waits, and
+            # partials to their share of the CPU. CTranslate2 computes on threads of its
+            # own: the process's CPU time is what the decode cost, whatever else runs.
+            self._next_partial = began + max(self._options.partial_interval, 2 * took,
+                                             cpu / self._options.partial_load)
             if current and self._options.agreement:
                 self._commit_agreed(job, segments)
         if current:
@@ -450,6 +473,18 @@ class StreamingSession:
                 self._cut(at, join_text(s.text for s in segments[i:]))
                 return
 
+    def _voiced(self, start: int, end: int) -> bool:
+        """Whether the VAD heard ``min_speech`` of speech in a row between the samples."""
+        need = max(1, self._samples("min_speech") // FRAME)
+        run = 0
+        with self._cond:
+            flags = self._vad.flags[start // FRAME : end // FRAME]
+        for flag in flags:
+            run = run + 1 if flag else 0
+            if run >= need:
+                return True
+        return False
+
     def _quietest(self, near: int) -> int:
         """Return the middle of the frame with the least speech probability near ``near``."""
         reach = int(SNAP_SECONDS * SAMPLE_RATE) // FRAME
@@ -475,8 +510,9 @@ class StreamingSession:
             options = dataclasses.replace(options, temperatures=self._options.stop_temperatures)
         if self.language:
             options = dataclasses.replace(options, language=self.language)
-        decoded = self._transcriber.transcribe_audio(audio, options,
-                                                     self._options.encoder_padding)
+        padding = (self._options.partial_padding if kind == "partial"
+                   else self._options.encoder_padding)
+        decoded = self._transcriber.transcribe_audio(audio, options, padding)
         if decoded.segments and not self.language and kind != "partial":
             self.language = decoded.language
         return decoded.segments
@@ -499,6 +535,11 @@ class StreamingSession:
 
 def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def _phantom(segments: list[Segment]) -> bool:
+    """Whether every segment is one of Whisper's phrases for non-speech."""
+    return all(" ".join(re.findall(r"[a-z]+", s.text.lower())) in PHANTOMS for s in segments)
 
 
 class _Buffer:

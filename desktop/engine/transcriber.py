@@ -1,6 +1,8 @@
 """File and buffer transcription with faster-whisper.
 
-One :class:`Transcriber` owns one WhisperModel, loaded on first use. Files are decoded in
+One :class:`Transcriber` owns one WhisperModel, loaded on first use and freed by
+:meth:`Transcriber.unload` when unused for a while (it loads again on the next use). Files
+are decoded in
 bounded windows (see :mod:`desktop.engine.decode`); a file no longer than one window is
 transcribed in a single call, exactly as a bare ``WhisperModel.transcribe`` would.
 Longer files are cut at the longest pause near each window's end, with the language fixed
@@ -11,6 +13,7 @@ import contextlib
 import dataclasses
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,6 +108,8 @@ class Transcriber:
         self._load_lock = threading.Lock()
         self._live_sessions = 0
         self._live_done = threading.Condition()
+        self._users = 0  # transcriptions running (under _load_lock)
+        self._last_used = time.monotonic()
 
     def model(self) -> WhisperModel:
         """Return the model, loading it on first use.
@@ -113,9 +118,37 @@ class Transcriber:
             models.BrokenModelError: the model cannot be loaded.
         """
         with self._load_lock:
+            return self._loaded()
+
+    def unused_for(self) -> float | None:
+        """Seconds since the model was last used (0 while in use), or None if not loaded.
+
+        A live dictation uses it from start to end, between its decodes too. Any thread.
+        """
+        with self._load_lock, self._live_done:
             if self._model is None:
-                self._model = models.load(self.ref, self._options)
-            return self._model
+                return None
+            if self._users or self._live_sessions:
+                return 0.0
+            return time.monotonic() - self._last_used
+
+    def unload(self, unused_for: float) -> bool:
+        """Free the model if it has not been used for ``unused_for`` seconds. Any thread.
+
+        The next use loads it again. Checked under the load lock, so no transcription can
+        start in between.
+
+        Returns:
+            Whether it was freed.
+        """
+        with self._load_lock:
+            with self._live_done:
+                busy = self._users or self._live_sessions
+            if self._model is None or busy or time.monotonic() - self._last_used < unused_for:
+                return False
+            self._model = None
+        release_free_memory()
+        return True
 
     def load(self) -> WhisperModel:
         """Load the model and the Silero VAD model, so no transcription pays for them.
@@ -141,6 +174,7 @@ class Transcriber:
         finally:
             with self._live_done:
                 self._live_sessions -= 1
+                self._last_used = time.monotonic()
                 self._live_done.notify_all()
 
     def transcribe_file(
@@ -163,7 +197,17 @@ class Transcriber:
             CancelledError: ``cancel`` was set.
             models.BrokenModelError: the model cannot be loaded.
         """
-        model = self.model()
+        with self._in_use() as model:
+            return self._transcribe_file(model, path, options, on_progress, cancel)
+
+    def _transcribe_file(
+        self,
+        model: WhisperModel,
+        path: Path,
+        options: TranscribeOptions,
+        on_progress: ProgressCallback | None,
+        cancel: threading.Event | None,
+    ) -> Transcript:
         keep_heap_small()
         segments: list[Segment] = []
         language = options.language
@@ -205,14 +249,34 @@ class Transcriber:
         Returns:
             The segments, with times relative to the buffer's start, and the language.
         """
-        with short_window.padding(encoder_padding):
-            found, language = self._decode(self.model(), audio, options)
+        with self._in_use() as model, short_window.padding(encoder_padding):
+            found, language = self._decode(model, audio, options)
             segments = list(found)
         text = " ".join(s.text for s in segments)
         if encoder_padding is not None and get_compression_ratio(text) > LOOPING_COMPRESSION:
             log.info("Whisper looped on a shortened window; decoding the full window")
             return self.transcribe_audio(audio, options)
         return Decoded(segments, language or "")
+
+    @contextlib.contextmanager
+    def _in_use(self) -> Iterator[WhisperModel]:
+        """The model, loaded if needed and kept from :meth:`unload` while the block runs."""
+        with self._load_lock:
+            model = self._loaded()
+            self._users += 1
+        try:
+            yield model
+        finally:
+            with self._load_lock:
+                self._users -= 1
+                self._last_used = time.monotonic()
+
+    def _loaded(self) -> WhisperModel:
+        """Return the model, loading it first if needed. Hold the load lock."""
+        if self._model is None:
+            self._model = models.load(self.ref, self._options)
+            self._last_used = time.monotonic()
+        return self._model
 
     def _decode(
         self, model: WhisperModel, audio: AudioArray, options: TranscribeOptions

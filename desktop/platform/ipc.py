@@ -13,6 +13,12 @@ protocol version::
 The client is plain Python (``socket`` on POSIX, a named pipe on Windows) so the CLI never
 imports Qt; the server side is Qt because it lives in the GUI's event loop. Addresses are
 ones ``QLocalServer`` understands: an absolute socket path on POSIX, a pipe name on Windows.
+
+On POSIX the socket lives in a folder only this user can open: ``$XDG_RUNTIME_DIR``, or
+``dictara-UID`` in the temporary folder. Someone else could create that predictable path
+first and so receive every ``dictara toggle`` and make Dictara exit as "already running";
+:func:`secure_folder` refuses a folder that is not this user's own and private, and the
+client also refuses a listener running as another user (``SO_PEERCRED`` on Linux).
 """
 
 import getpass
@@ -20,6 +26,8 @@ import hashlib
 import json
 import os
 import socket
+import stat
+import struct
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -66,6 +74,18 @@ class ProtocolError(Error):
         return f"Unexpected IPC message: {self.reason}."
 
 
+class UnsafeAddressError(Error):
+    """The socket's folder, or the program listening on it, is not this user's own."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(path, reason)
+        self.path, self.reason = path, reason
+
+    def __str__(self) -> str:
+        return (f"Dictara will not use {self.path} for `dictara toggle` because {self.reason}; "
+                "set XDG_RUNTIME_DIR to a folder only you can open, or have that one removed.")
+
+
 @dataclass(frozen=True)
 class Request:
     """What a client asks the running instance to do.
@@ -108,10 +128,34 @@ def server_address(config_dir: Path) -> str:
     digest = hashlib.sha256(str(config_dir.resolve()).encode()).hexdigest()[:12]
     if sys.platform == "win32":
         return f"dictara-{getpass.getuser()}-{digest}"
-    runtime = os.environ.get("XDG_RUNTIME_DIR")
-    if runtime and os.path.isdir(runtime):
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    if os.path.isabs(runtime) and _folder_problem(runtime) is None:
         return os.path.join(runtime, f"dictara-{digest}.sock")
-    return os.path.join(tempfile.gettempdir(), f"dictara-{os.getuid()}-{digest}.sock")
+    folder = os.path.join(tempfile.gettempdir(), f"dictara-{os.getuid()}")
+    return os.path.join(folder, f"dictara-{digest}.sock")
+
+
+def secure_folder(address: str) -> None:
+    """Create the folder of ``address`` for this user only, or check that it is so. Any thread.
+
+    Nothing to do on Windows, where the address is a named pipe.
+
+    Raises:
+        UnsafeAddressError: the folder belongs to another user, others can open it, it is
+            not a folder, or it cannot be created.
+    """
+    if sys.platform == "win32":
+        return
+    folder = os.path.dirname(address)
+    try:
+        os.mkdir(folder, 0o700)
+    except FileExistsError:
+        pass
+    except OSError as e:
+        raise UnsafeAddressError(folder, f"it cannot be created ({e.strerror})") from e
+    problem = _folder_problem(folder)
+    if problem:
+        raise UnsafeAddressError(folder, problem)
 
 
 def encode_request(request: Request) -> bytes:
@@ -181,6 +225,8 @@ def send(
         NotRunningError: nothing listens at ``address``.
         NoReplyError: something listens but gave no reply in time.
         ProtocolError: the reply is not understood.
+        UnsafeAddressError: the address is not this user's own (see :func:`secure_folder`),
+            or another user's program listens there; nothing was sent.
     """
     if command not in COMMANDS:
         raise ValueError(f"unknown command {command!r}; use one of {', '.join(COMMANDS)}")
@@ -214,17 +260,48 @@ def _connect(address: str, timeout: float) -> BinaryIO | socket.socket:
             raise NotRunningError() from None
         except OSError as e:
             raise NoReplyError(address, str(e)) from e
+    secure_folder(address)
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.settimeout(timeout)
     try:
         sock.connect(address)
+        _check_peer(sock, address)
     except (FileNotFoundError, ConnectionRefusedError):
         sock.close()
         raise NotRunningError() from None
+    except UnsafeAddressError:
+        sock.close()
+        raise
     except OSError as e:
         sock.close()
         raise NoReplyError(address, str(e)) from e
     return sock
+
+
+def _check_peer(sock: socket.socket, address: str) -> None:
+    """Refuse a listener that runs as another user (Linux; elsewhere the folder check stands)."""
+    if not hasattr(socket, "SO_PEERCRED"):
+        return
+    creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    _pid, uid, _gid = struct.unpack("3i", creds)
+    if uid != os.geteuid():
+        raise UnsafeAddressError(address, f"the program listening there runs as another user "
+                                          f"(uid {uid})")
+
+
+def _folder_problem(folder: str) -> str | None:
+    """Return why ``folder`` is not this user's private folder, or None if it is."""
+    try:
+        info = os.lstat(folder)
+    except OSError as e:
+        return f"it cannot be read ({e.strerror})"
+    if not stat.S_ISDIR(info.st_mode):
+        return "it is not a folder"
+    if info.st_uid != os.geteuid():
+        return f"it belongs to another user (uid {info.st_uid})"
+    if info.st_mode & 0o077:
+        return f"other users can open it (mode {stat.S_IMODE(info.st_mode):04o})"
+    return None
 
 
 def _read_line(read: Any) -> bytes:

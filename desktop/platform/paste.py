@@ -25,13 +25,16 @@ class Error(Exception):
 
 
 class KeystrokeError(Error):
-    """The paste shortcut could not be sent."""
+    """The paste (or copy) shortcut could not be sent."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(self, reason: str, key: str = "v") -> None:
+        super().__init__(reason, key)
+        self.reason, self.key = reason, key
 
     def __str__(self) -> str:
+        if self.key == "c":
+            return (f"Dictara could not send {shortcut_label(key='c')} to copy the selection "
+                    f"({self.reason}); nothing was changed.")
         return (f"Dictara could not send {shortcut_label()} to paste ({self.reason}); the "
                 f"text is on the clipboard, paste it yourself.")
 
@@ -69,9 +72,9 @@ def action_for(mode: str, stage: str) -> Action:
     return Action.NOTHING
 
 
-def shortcut_label(platform: str = sys.platform) -> str:
-    """Return the paste shortcut as people write it: ``Cmd+V`` or ``Ctrl+V``."""
-    return "Cmd+V" if platform == "darwin" else "Ctrl+V"
+def shortcut_label(platform: str = sys.platform, key: str = "v") -> str:
+    """Return the paste (or ``key``) shortcut as people write it: ``Cmd+V`` or ``Ctrl+V``."""
+    return ("Cmd+" if platform == "darwin" else "Ctrl+") + key.upper()
 
 
 class KeySender:
@@ -91,20 +94,31 @@ class KeySender:
         Raises:
             KeystrokeError: no keyboard access (no display, Wayland, no permission).
         """
+        self._shortcut("v")
+
+    def copy(self) -> None:
+        """Press and release Ctrl+C (Cmd+C on macOS): the focused app copies its selection.
+
+        Raises:
+            KeystrokeError: no keyboard access (no display, Wayland, no permission).
+        """
+        self._shortcut("c")
+
+    def _shortcut(self, key: str) -> None:
         try:
             kb = self._keyboard()
             if self._controller is None:
                 self._controller = kb.Controller()
             modifier = kb.Key.cmd if sys.platform == "darwin" else kb.Key.ctrl
             with self._controller.pressed(modifier):
-                self._controller.press("v")
-                self._controller.release("v")
+                self._controller.press(key)
+                self._controller.release(key)
         except ImportError as e:  # pynput has no backend here
-            raise KeystrokeError(str(e).splitlines()[0]) from None
+            raise KeystrokeError(str(e).splitlines()[0], key) from None
         except Exception as e:  # pynput's backends raise their own types
-            log.exception("Sending the paste shortcut failed")
-            raise KeystrokeError(str(e) or type(e).__name__) from None
-        log.info("Sent %s", shortcut_label())
+            log.exception("Sending %s failed", shortcut_label(key=key))
+            raise KeystrokeError(str(e) or type(e).__name__, key) from None
+        log.info("Sent %s", shortcut_label(key=key))
 
     def _keyboard(self) -> Any:
         if self._kb is None:

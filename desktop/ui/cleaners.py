@@ -1,4 +1,5 @@
-"""One long-lived :class:`Cleaner` per preset, rebuilt only when its settings change.
+"""One long-lived :class:`Cleaner` per preset (or per profile's cleanup options), rebuilt
+only when its settings change.
 
 A cleaner learns once whether the model thinks (one ``/api/show``); keeping it alive
 keeps that answer for every later cleanup.
@@ -8,6 +9,7 @@ import dataclasses
 
 from PySide6.QtCore import QObject, Slot
 
+from desktop.config import Settings
 from desktop.engine.cleanup import Cleaner, CleanupOptions
 from desktop.options import cleanup_options
 from desktop.ui.messages import MessageBridge
@@ -31,6 +33,7 @@ class Cleaners(QObject):
         self._settings = settings
         self._messages = messages
         self._built: dict[str | None, Cleaner] = {}
+        self._for_profiles: dict[CleanupOptions, Cleaner] = {}
         settings.changed.connect(self._on_settings_changed)
 
     def get(self, preset: str | None = None) -> Cleaner:
@@ -45,9 +48,19 @@ class Cleaners(QObject):
             cleaner = self._built[preset] = Cleaner(options)
         return cleaner
 
-    def _options(self) -> CleanupOptions:
+    def for_settings(self, settings: Settings) -> Cleaner:
+        """Return the cleaner for ``settings`` (a dictation's, under a per-app profile)."""
+        if settings == self._settings.settings:
+            return self.get()
+        options = self._options(settings)
+        cleaner = self._for_profiles.get(options)
+        if cleaner is None:
+            cleaner = self._for_profiles[options] = Cleaner(options)
+        return cleaner
+
+    def _options(self, settings: Settings | None = None) -> CleanupOptions:
         try:
-            return cleanup_options(self._settings.settings)
+            return cleanup_options(settings or self._settings.settings)
         except ValueError as e:
             self._messages.warning(f"{e} Using the rule-based cleanup until it is fixed.")
             return CleanupOptions(enabled=False)
@@ -56,3 +69,4 @@ class Cleaners(QObject):
     def _on_settings_changed(self, key: str) -> None:
         if key.startswith(PREFIXES):
             self._built.clear()
+            self._for_profiles.clear()

@@ -1,4 +1,9 @@
-"""Runs cleanups off the GUI thread, one at a time in order, streaming the text back."""
+"""Runs cleanups off the GUI thread, one at a time in order, streaming the text back.
+
+A dictation's cleanup is a :class:`~desktop.engine.cleanup.LiveCleanup` that starts with
+the dictation and cleans its committed text in pieces while it is spoken; it does not wait
+in line behind file cleanups (the engine's turns put its requests first).
+"""
 
 import logging
 import threading
@@ -7,7 +12,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from desktop.engine.cleanup import Cleaner, CleanupResult
+from desktop.engine.cleanup import Cleaner, CleanupResult, LiveCleanup
 from desktop.ui.jobs import JobRunner
 
 log = logging.getLogger(__name__)
@@ -28,7 +33,7 @@ class CleanupWorker(QObject):
     stops waiting for the model and still delivers its rule-based result.
 
     The text streams in a token at a time, faster than the GUI needs it: only the latest
-    text is kept, and at most one update waits in the GUI's event queue. (One signal per
+    text of each job is kept, and at most one update waits in the GUI's event queue. (One signal per
     token queued hundreds of updates that the event loop then ran back to back, a stall
     of up to 400 ms for a long transcript.)
 
@@ -47,7 +52,8 @@ class CleanupWorker(QObject):
         self._next_id = 0
         self._running: _Cleanup | None = None
         self._waiting: deque[_Cleanup] = deque()
-        self._latest: tuple[int, str] | None = None
+        self._live: dict[int, LiveCleanup] = {}
+        self._latest: dict[int, str] = {}  # job → its latest text, not yet emitted
         self._latest_lock = threading.Lock()
         self._text_posted.connect(self._on_text_posted)
 
@@ -62,17 +68,52 @@ class CleanupWorker(QObject):
         self._run_next()
         return self._next_id
 
+    def start_live(self, cleaner: Cleaner) -> int:
+        """Start cleaning a dictation while it is spoken; feed it with ``feed_live``.
+
+        Its cleaned text so far comes as ``text_changed`` from the first piece on.
+
+        Returns:
+            The job id; ``finish_live`` completes it.
+        """
+        self._next_id += 1
+        job = self._next_id
+        self._live[job] = LiveCleanup(cleaner, lambda text: self._post_text(job, text))
+        return job
+
+    def feed_live(self, job: int, committed: str) -> None:
+        """Give a live cleanup the dictation's committed text so far. GUI thread only."""
+        live = self._live.get(job)
+        if live is not None:
+            live.feed(committed)
+
+    def finish_live(self, job: int, raw: str) -> None:
+        """Clean what is left of ``raw``, the final text; ``finished`` follows at once."""
+        live = self._live.get(job)
+        if live is not None:
+            self._runner.submit(lambda: (job, live.finish(raw)), self._on_live_done)
+
     def cancel(self, job: int | None) -> None:
         """Stop job ``job`` waiting for the model; its rule-based result still arrives."""
         for cleanup in (self._running, *self._waiting):
             if cleanup is not None and cleanup.job == job:
                 cleanup.cancel.set()
+        if job in self._live:
+            self._live[job].cancel()
+
+    def drop_live(self, job: int) -> None:
+        """Forget a live cleanup that will never be finished (its dictation was cancelled)."""
+        live = self._live.pop(job, None)
+        if live is not None:
+            live.cancel()
 
     def cancel_all(self) -> None:
         """Cancel every cleanup (quit)."""
         for cleanup in (self._running, *self._waiting):
             if cleanup is not None:
                 cleanup.cancel.set()
+        for live in self._live.values():
+            live.cancel()
 
     def _run_next(self) -> None:
         if self._running is not None or not self._waiting:
@@ -88,17 +129,25 @@ class CleanupWorker(QObject):
     def _post_text(self, job: int, text: str) -> None:
         """Keep the latest text and wake the GUI unless an update is already queued. Any thread."""
         with self._latest_lock:
-            queued = self._latest is not None
-            self._latest = (job, text)
+            queued = bool(self._latest)
+            self._latest[job] = text
         if not queued:
             self._text_posted.emit()
 
     @Slot()
     def _on_text_posted(self) -> None:
         with self._latest_lock:
-            latest, self._latest = self._latest, None
-        if latest is not None:
-            self.text_changed.emit(*latest)
+            latest, self._latest = self._latest, {}
+        for job, text in latest.items():
+            self.text_changed.emit(job, text)
+
+    @Slot(object, object)
+    def _on_live_done(self, result: object, error: BaseException | None) -> None:
+        if isinstance(result, tuple):
+            self._live.pop(result[0], None)
+            self.finished.emit(*result)
+        elif error is not None:  # LiveCleanup.finish never raises for server trouble
+            log.error("Live cleanup crashed: %s", error)
 
     @Slot(object, object)
     def _on_job_done(self, result: object, error: BaseException | None) -> None:

@@ -145,6 +145,13 @@ class CompareView(QWidget):
         self.cleaned.info.setText("Cleaning…" if text else "")
         self.clean_button.setEnabled(bool(text))
 
+    def show_live(self, raw: str) -> None:
+        """Show a dictation's words so far; its cleanup fills in as pieces are cleaned."""
+        self.result = None
+        self.raw.set_plain(raw)
+        self.cleaned.info.setText("Cleaning as you speak…")
+        self.clean_button.setEnabled(False)
+
     @Slot(str)
     def show_cleaning(self, text: str) -> None:
         """Show the cleaned text so far, as tokens stream in."""
@@ -233,6 +240,8 @@ def describe_backend(result: CleanupResult) -> str:
     """Say in a few words which cleanup produced the text and, if it fell back, why."""
     if result.backend == "ollama":
         return f"Cleaned by Ollama ({result.model}) in {result.ms / 1000:.1f} s."
+    if result.backend == "mixed":
+        return f"Cleaned by Ollama ({result.model}) and the rules. {result.fallback_reason}"
     if result.fallback_reason:
         return f"Rule-based cleanup. {result.fallback_reason}"
     return "Rule-based cleanup."

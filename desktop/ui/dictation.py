@@ -10,11 +10,16 @@ its results. ::
     STARTING ──audio flows──► RECORDING ──stop──► FINISHING ──raw text──► CLEANING
     CLEANING ──cleaned──► DONE          (no speech, no microphone, …) ──► FAILED
     cancel: any busy state ──► IDLE (``cancelled``; the recording is kept)
+
+The cleanup starts with the recording: the committed text is cleaned in pieces while the
+user speaks (see :mod:`desktop.engine.cleanup.live`), so CLEANING only waits for the
+piece under way and the last words.
 """
 
 import enum
 import logging
 import sys
+import threading
 import time
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -32,8 +37,8 @@ from desktop.ui.speech_model import SpeechModel
 
 log = logging.getLogger(__name__)
 
-NO_SPEECH = ("No speech was heard in that dictation; check the microphone in Settings and "
-             "speak a little closer.")
+NO_SPEECH = ("Nothing was heard. If you spoke, check the microphone in Settings and speak a "
+             "little closer.")
 
 
 class State(enum.Enum):
@@ -95,9 +100,13 @@ class Dictation(QObject):
     Signals:
         state_changed(object): the new :class:`State`.
         level_changed(float): the microphone level in dBFS while recording.
+        countdown_changed(int): whole seconds left before the dictation stops after
+            silence (``dictation.stop_after_silence``), once speech was heard.
+        microphone_closed(): the dictation stopped recording (a stop sound is safe now).
         partial_changed(object): a :class:`~desktop.engine.streaming.Partial`: the
             committed text so far and the volatile words after it.
-        cleaned_text_changed(str): the cleaned text so far, while CLEANING.
+        cleaned_text_changed(str): the cleaned text so far, from the first piece cleaned
+            while RECORDING until the end of CLEANING.
 
     Attributes:
         state: the current :class:`State`.
@@ -106,10 +115,13 @@ class Dictation(QObject):
         message: why it FAILED (one sentence), else "".
         cancelled: the last dictation was cancelled (state IDLE).
         stopped_at: ``time.monotonic()`` of the last stop (for latency figures).
+        cleaned_so_far: the last ``cleaned_text_changed`` text of this dictation.
     """
 
     state_changed = Signal(object)
     level_changed = Signal(float)
+    countdown_changed = Signal(int)
+    microphone_closed = Signal()
     partial_changed = Signal(object)
     cleaned_text_changed = Signal(str)
 
@@ -132,16 +144,19 @@ class Dictation(QObject):
         self._winding_down: set[SessionWorker] = set()
         self._failure = ""
         self._begin_when_ended = False
+        self._live_cleanup: int | None = None
         self.state = State.IDLE
         self.owner = Owner.WINDOW
         self.document: Document | None = None
         self.message = ""
         self.cancelled = False
         self.stopped_at = 0.0
+        self.cleaned_so_far = ""
         speech_model.ready.connect(self._on_model_ready)
         speech_model.failed.connect(self._on_model_failed)
         documents.document_cleaning.connect(self._on_documents_document_cleaning)
         documents.document_cleaned.connect(self._on_documents_document_cleaned)
+        documents.live_cleaning.connect(self._on_documents_live_cleaning)
 
     @property
     def session_active(self) -> bool:
@@ -161,6 +176,7 @@ class Dictation(QObject):
         self.document = None
         self.message = ""
         self.cancelled = False
+        self.cleaned_so_far = ""
         if not self._model.is_ready:
             if self._model.error is not None:
                 self._fail(self._model.error)
@@ -187,6 +203,12 @@ class Dictation(QObject):
             self._session.stop()
             self._set_state(State.FINISHING)
 
+    def mute_input(self, until: threading.Event) -> None:
+        """Transcribe silence instead of the microphone until ``until`` is set (one of the
+        app's sounds plays; the recording on disk keeps everything)."""
+        if self._session is not None:
+            self._session.mute(until)
+
     def cancel(self) -> None:
         """Drop the dictation under way: nothing is shown or pasted; the recording is kept."""
         if not self.state.busy:
@@ -197,6 +219,7 @@ class Dictation(QObject):
             self._session = None
         if self.state is State.CLEANING and self.document is not None:
             self._documents.cancel_cleanup(self.document)
+        self._drop_live_cleanup()
         self._begin_when_ended = False
         self.cancelled = True
         log.info("Dictation cancelled")
@@ -224,6 +247,11 @@ class Dictation(QObject):
         worker.failed.connect(self._on_session_failed)
         worker.finished.connect(self._on_session_finished)
         worker.ended.connect(self._on_session_ended)
+        worker.countdown.connect(self._on_session_countdown)
+        worker.auto_stopped.connect(self._on_session_auto_stopped)
+        worker.stopped.connect(self._on_session_stopped)
+        self._drop_live_cleanup()
+        self._live_cleanup = self._documents.start_live()
         worker.start(transcriber, self._services.paths.recordings_dir,
                      session_options(self._services.settings.settings),
                      warm_up=self._cleaners.get().warm_up, sd=self._services.sounddevice)
@@ -233,8 +261,15 @@ class Dictation(QObject):
         return self._session is not None and self.sender() is self._session
 
     def _fail(self, message: str) -> None:
+        self._drop_live_cleanup()
         self.message = message
+        log.info("Dictation (%s) failed: %s", self.owner.value, message)
         self._set_state(State.FAILED)
+
+    def _drop_live_cleanup(self) -> None:
+        if self._live_cleanup is not None:
+            self._documents.drop_live(self._live_cleanup)
+            self._live_cleanup = None
 
     def _set_state(self, state: State) -> None:
         if state is not self.state:
@@ -270,9 +305,28 @@ class Dictation(QObject):
         if self._current():
             self.level_changed.emit(db)
 
+    @Slot(int)
+    def _on_session_countdown(self, seconds_left: int) -> None:
+        if self._current():
+            self.countdown_changed.emit(seconds_left)
+
+    @Slot()
+    def _on_session_auto_stopped(self) -> None:
+        if self._current():
+            log.info("Stopped after %g s of silence",
+                     self._services.settings.settings.dictation.stop_after_silence)
+            self.stop()  # as if the user had pressed the key
+
+    @Slot()
+    def _on_session_stopped(self) -> None:
+        if self._current():
+            self.microphone_closed.emit()
+
     @Slot(object)
     def _on_session_partial_changed(self, partial: Partial) -> None:
         if self._current():
+            if self._live_cleanup is not None:
+                self._documents.feed_live(self._live_cleanup, partial.committed)
             self.partial_changed.emit(partial)
 
     @Slot(str)
@@ -304,7 +358,8 @@ class Dictation(QObject):
         self._documents.store(self.document)
         self._documents.show(self.document, clean=False)
         self._set_state(State.CLEANING)
-        self._documents.clean(self.document)
+        live, self._live_cleanup = self._live_cleanup, None
+        self._documents.clean(self.document, live=live)
 
     @Slot()
     def _on_session_ended(self) -> None:
@@ -339,6 +394,13 @@ class Dictation(QObject):
     @Slot(object, str)
     def _on_documents_document_cleaning(self, document: Document, text: str) -> None:
         if document is self.document and self.state is State.CLEANING:
+            self.cleaned_so_far = text
+            self.cleaned_text_changed.emit(text)
+
+    @Slot(int, str)
+    def _on_documents_live_cleaning(self, job: int, text: str) -> None:
+        if job == self._live_cleanup and self.state in (State.RECORDING, State.FINISHING):
+            self.cleaned_so_far = text
             self.cleaned_text_changed.emit(text)
 
     @Slot(object)

@@ -1,10 +1,13 @@
 """The small always-on-top dictation window that never takes the keyboard focus.
 
 It shows what a hotkey dictation is doing — listening (with a level meter and the words
-so far), transcribing, cleaning — and afterwards the raw and cleaned texts, each with a
-Copy button. It is a frameless tool window that does not accept focus and is shown
+so far, and in its last seconds a quiet countdown to the stop after silence),
+transcribing, cleaning — and afterwards the raw and cleaned texts, each with a Copy
+button. It is a frameless tool window that does not accept focus and is shown
 without activation, so the app the user is typing in keeps the focus and receives the
-paste. It can be dragged; its position is remembered and kept on screen.
+paste. It can be dragged; its position is remembered and kept on screen. A dictation
+under a per-app profile shows the profile's name; an edit by voice shows the selected text
+it will rewrite, and then the instruction and the rewrite.
 """
 
 import enum
@@ -44,6 +47,8 @@ TEXT_WIDTH = WIDTH - 14 - 10  # inside the card's margins
 AUTO_HIDE_MS = 20000  # after a finished dictation, unless the mouse is over the window
 BRIEF_HIDE_MS = 1500  # after a cancel or an empty dictation
 LIVE_CHARS = 260  # the live text shows the last few lines only
+TARGET_CHARS = 160  # an edit's selection is shown up to this long
+COUNTDOWN_SECONDS = 3  # the stop after silence is announced this many seconds before
 _STYLE = """
 QFrame#card { background: palette(window); border: 1px solid palette(mid);
               border-radius: 10px; }
@@ -144,6 +149,7 @@ class DictationWindow(QWidget):
         self._dictation = dictation
         dictation.state_changed.connect(self._on_dictation_state_changed)
         dictation.level_changed.connect(self._on_dictation_level_changed)
+        dictation.countdown_changed.connect(self._on_dictation_countdown_changed)
         dictation.partial_changed.connect(self._on_dictation_partial_changed)
         dictation.cleaned_text_changed.connect(self._on_dictation_cleaned_text_changed)
 
@@ -175,6 +181,14 @@ class DictationWindow(QWidget):
         """Show the microphone level in dBFS."""
         self.meter.set_level(db)
 
+    def show_countdown(self, seconds_left: int) -> None:
+        """Near the stop after silence, say when it comes; otherwise how to stop."""
+        if seconds_left <= COUNTDOWN_SECONDS:
+            self.hint.setText(f"Stopping in {seconds_left} s")
+        else:
+            self.hint.setText(self._hint)
+        self.hint.setVisible(bool(self.hint.text()))
+
     def show_partial(self, partial: Partial) -> None:
         """Show the committed words and the volatile ones after them."""
         self._set_live(partial.shown)
@@ -185,9 +199,20 @@ class DictationWindow(QWidget):
         self.meter.hide()
         self._present()
 
-    def show_raw(self, text: str) -> None:
-        """The final raw transcript; the cleaned text follows."""
-        self._set_phase(Phase.WORKING, "Cleaning…", "")
+    def set_edit_target(self, text: str) -> None:
+        """Show the selected text an edit by voice will rewrite ("" hides it)."""
+        if len(text) > TARGET_CHARS:
+            text = text[:TARGET_CHARS].rpartition(" ")[0] + "…"
+        self.target.setText(f"Editing: “{text.strip()}”" if text.strip() else "")
+        self.target.setVisible(bool(text.strip()))
+        self._fit()
+
+    def show_raw(self, text: str, state: str = "Cleaning…",
+                 titles: tuple[str, str] = ("Raw", "Cleaned")) -> None:
+        """The final raw transcript; the cleaned text (or an edit's rewrite) follows."""
+        self.raw.title.setText(titles[0])
+        self.cleaned.title.setText(titles[1])
+        self._set_phase(Phase.WORKING, state, "")
         self.meter.hide()
         self.live.hide()
         self.rule.show()
@@ -219,7 +244,7 @@ class DictationWindow(QWidget):
     def show_message(self, text: str, detail: str = "", brief: bool = False) -> None:
         """Show a short state such as "Cancelled" or an error sentence."""
         self._set_phase(Phase.MESSAGE, text, detail)
-        for widget in (self.meter, self.live, self.raw, self.cleaned, self.rule):
+        for widget in (self.meter, self.live, self.raw, self.cleaned, self.rule, self.target):
             widget.hide()
         self._present()
         self._hide_timer.start(BRIEF_HIDE_MS if brief else AUTO_HIDE_MS)
@@ -239,6 +264,14 @@ class DictationWindow(QWidget):
         self.dot.setFixedSize(10, 10)
         self.state = QLabel(card)
         self.state.setObjectName("state")
+        self.profile = QLabel(card)
+        self.profile.setProperty("muted", True)
+        self.profile.hide()
+        self.target = QLabel(card)
+        self.target.setWordWrap(True)
+        self.target.setTextFormat(Qt.TextFormat.PlainText)
+        self.target.setProperty("muted", True)
+        self.target.hide()
         self.hint = QLabel(card)
         self.hint.setProperty("muted", True)
         self.hint.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -263,12 +296,14 @@ class DictationWindow(QWidget):
         head.setSpacing(8)
         head.addWidget(self.dot)
         head.addWidget(self.state)
+        head.addWidget(self.profile)
         head.addWidget(self.hint, 1)
         head.addWidget(close)
         inner = QVBoxLayout(card)
         inner.setContentsMargins(14, 10, 10, 12)
         inner.setSpacing(8)
         inner.addLayout(head)
+        inner.addWidget(self.target)
         inner.addWidget(self.meter)
         inner.addWidget(self.live)
         inner.addWidget(self.rule)
@@ -306,7 +341,7 @@ class DictationWindow(QWidget):
         window came out a line short), so each wrapped label gets the fixed height its
         text needs at the window's fixed width and the layouts just add them up.
         """
-        for label in (self.live, self.raw.text, self.cleaned.text):
+        for label in (self.target, self.live, self.raw.text, self.cleaned.text):
             _no_height_for_width(label)
             label.setFixedHeight(label.heightForWidth(TEXT_WIDTH) if label.text() else 0)
         # The inner layouts learn of the new heights from posted LayoutRequest events.
@@ -372,6 +407,11 @@ class DictationWindow(QWidget):
     def _on_dictation_level_changed(self, db: float) -> None:
         if self.phase is Phase.LISTENING:
             self.set_level(db)
+
+    @Slot(int)
+    def _on_dictation_countdown_changed(self, seconds_left: int) -> None:
+        if self.phase is Phase.LISTENING:
+            self.show_countdown(seconds_left)
 
     @Slot(object)
     def _on_dictation_partial_changed(self, partial: Partial) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.engine.cleanup import CleanupResult
+from desktop.engine.cleanup.options import Backend
 from desktop.engine.history import Entry
 from desktop.engine.transcript import Transcript
 from desktop.ui.cleaners import Cleaners
@@ -49,9 +50,11 @@ def document_from_entry(entry: Entry) -> Document:
                             entry.segments)
     result = None
     if entry.cleaned is not None:
-        result = CleanupResult(entry.raw, entry.cleaned,
-                               "ollama" if entry.backend == "ollama" else "rules",
-                               entry.cleanup_model, entry.fallback_reason, 0.0)
+        backend: Backend = "rules"
+        if entry.backend in ("ollama", "mixed"):
+            backend = "ollama" if entry.backend == "ollama" else "mixed"
+        result = CleanupResult(entry.raw, entry.cleaned, backend, entry.cleanup_model,
+                               entry.fallback_reason, 0.0)
     return Document(transcript, entry.kind, entry.recording, entry.id, result)
 
 
@@ -64,6 +67,8 @@ class Documents(QObject):
         cleanup_done(object): the :class:`CleanupResult` for the document on screen.
         document_cleaning(object, str): any document and its cleaned text so far.
         document_cleaned(object): any document whose cleanup is done (``result`` set).
+        live_cleaning(int, str): a live cleanup (see ``start_live``) and its cleaned text
+            so far, before its dictation has become a document.
         history_changed(): an entry was added, updated or deleted.
 
     Attributes:
@@ -75,6 +80,7 @@ class Documents(QObject):
     cleanup_done = Signal(object)
     document_cleaning = Signal(object, str)
     document_cleaned = Signal(object)
+    live_cleaning = Signal(int, str)
     history_changed = Signal()
 
     def __init__(self, services: Services, cleaners: Cleaners,
@@ -97,14 +103,37 @@ class Documents(QObject):
         elif clean and document.transcript.text and document.cleanup_job is None:
             self.clean(document)
 
-    def clean(self, document: Document, preset: str | None = None) -> None:
+    def start_live(self) -> int:
+        """Start cleaning a dictation while it is spoken, with the current preset.
+
+        Returns:
+            The live cleanup's job: feed it with ``feed_live``, end it with ``clean(document,
+            live=job)`` or ``drop_live``.
+        """
+        return self._worker.start_live(self._cleaners.get())
+
+    def feed_live(self, job: int, committed: str) -> None:
+        """Give a live cleanup the dictation's committed text so far."""
+        self._worker.feed_live(job, committed)
+
+    def drop_live(self, job: int) -> None:
+        """Stop a live cleanup whose dictation will not become a document."""
+        self._worker.drop_live(job)
+
+    def clean(self, document: Document, preset: str | None = None,
+              live: int | None = None) -> None:
         """Clean a document's raw text (again), with another preset if given.
 
         Cleanups run one at a time, in order; a cleanup of this document still under way
-        is cancelled (its rule-based result arrives, and is dropped).
+        is cancelled (its rule-based result arrives, and is dropped). With ``live``, the
+        dictation's live cleanup finishes it instead: only its tail is left to clean.
         """
         self._worker.cancel(document.cleanup_job)
-        job = self._worker.clean(self._cleaners.get(preset), document.transcript.text)
+        if live is not None:
+            job = live
+            self._worker.finish_live(live, document.transcript.text)
+        else:
+            job = self._worker.clean(self._cleaners.get(preset), document.transcript.text)
         document.cleanup_job = job
         document.result = None
         self._docs_by_job[job] = document
@@ -147,7 +176,10 @@ class Documents(QObject):
     @Slot(int, str)
     def _on_worker_text_changed(self, job: int, text: str) -> None:
         document = self._docs_by_job.get(job)
-        if document is None or document.cleanup_job != job:
+        if document is None:
+            self.live_cleaning.emit(job, text)
+            return
+        if document.cleanup_job != job:
             return
         self.document_cleaning.emit(document, text)
         if document is self.document:

@@ -7,6 +7,7 @@ it started has its raw or cleaned text, pastes or copies it as ``paste.mode`` sa
 """
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Protocol
@@ -55,7 +56,10 @@ class HotkeyController(QObject):
         settings: ``hotkey.*``, ``paste.mode`` and ``ui.sounds``.
         messages: where a hotkey or paste problem is reported.
         keys: sends the paste shortcut (tests pass a fake); pynput's when None.
-        play: plays ``"start"`` or ``"stop"``; None for silence.
+        play: plays ``"start"`` or ``"stop"`` and sets the event once it has been played;
+            None for silence. The microphone hears the speakers: the dictation
+            transcribes silence while the start sound plays, and the stop sound plays
+            once the microphone is closed.
         listener_factory: builds the hotkey listener (tests pass a fake).
 
     Signals:
@@ -76,7 +80,7 @@ class HotkeyController(QObject):
         messages: MessageBridge,
         *,
         keys: KeySender | None = None,
-        play: Callable[[str], None] | None = None,
+        play: Callable[[str, threading.Event], None] | None = None,
         listener_factory: ListenerFactory | None = None,
         parent: QObject | None = None,
     ) -> None:
@@ -174,6 +178,7 @@ class HotkeyController(QObject):
         s.deactivated.connect(self._on_hotkey_deactivated)
         s.escaped.connect(self._on_hotkey_escaped)
         self.dictation.state_changed.connect(self._on_dictation_state_changed)
+        self.dictation.microphone_closed.connect(self._on_dictation_microphone_closed)
         self.paster.pasted.connect(self._on_paster_pasted)
         self.paster.failed.connect(self._on_paster_failed)
         self._settings.changed.connect(self._on_settings_changed)
@@ -197,7 +202,10 @@ class HotkeyController(QObject):
 
     def _sound(self, name: str) -> None:
         if self._play is not None and self._settings.settings.ui.sounds:
-            self._play(name)
+            played = threading.Event()
+            if name == "start":
+                self.dictation.mute_input(played)  # before it can be heard
+            self._play(name, played)
 
     def _ms_since_stop(self) -> float:
         return (time.monotonic() - self.dictation.stopped_at) * 1000
@@ -227,8 +235,6 @@ class HotkeyController(QObject):
             return
         if state is State.RECORDING:  # audio flows: speak now
             self._sound("start")
-        elif state is State.FINISHING:
-            self._sound("stop")
         elif state is State.CLEANING and dictation.document is not None:
             self._apply("raw", dictation.document.transcript.text)
         elif state is State.DONE and dictation.document is not None:
@@ -237,6 +243,11 @@ class HotkeyController(QObject):
                 log.info("Cleaned text (%s) %.0f ms after the stop", result.backend,
                          self._ms_since_stop())
                 self._apply("cleaned", result.cleaned)
+
+    @Slot()
+    def _on_dictation_microphone_closed(self) -> None:
+        if self.dictation.owner.pastes:
+            self._sound("stop")
 
     @Slot(str, float)
     def _on_paster_pasted(self, text: str, _ms: float) -> None:

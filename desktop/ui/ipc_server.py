@@ -47,6 +47,7 @@ def send_or_listen(
 
     Raises:
         ipc.NoReplyError: an instance listens but does not answer.
+        ipc.UnsafeAddressError: the address is not this user's own; nothing was sent.
         ListenError: the address cannot be used.
     """
     for _attempt in range(2):
@@ -109,8 +110,10 @@ class IpcServer(QObject):
         """Start listening.
 
         Raises:
+            ipc.UnsafeAddressError: the address's folder is not this user's private one.
             ListenError: the address cannot be used (``_AddressInUseError`` when taken).
         """
+        ipc.secure_folder(self.address)
         if self._server.listen(self.address):
             log.info("Listening for commands on %s", self.address)
             return

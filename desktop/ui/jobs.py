@@ -31,6 +31,18 @@ def describe_error(error: BaseException) -> str:
     return text.splitlines()[0]
 
 
+def is_expected(error: BaseException) -> bool:
+    """Return whether ``error`` is foreseen: one of Dictara's own, or the system's.
+
+    Dictara's errors (no microphone, a bad file, Ollama off) and OSError (disk full,
+    permissions) are explained to the user in a sentence; their tracebacks would only
+    alarm someone reading the terminal. Anything else is a bug, and its traceback is what
+    the log is for.
+    """
+    return (isinstance(error, OSError)
+            or type(error).__module__.partition(".")[0] == "desktop")
+
+
 def lower_thread_priority(increment: int) -> None:
     """Make the calling thread ``increment`` nice steps less urgent for the CPU scheduler.
 
@@ -88,7 +100,10 @@ class _Job(QRunnable):
         try:
             result, error = self._fn(), None
         except Exception as e:
-            log.info("Background job failed", exc_info=True)
+            if is_expected(e):
+                log.info("Background job failed: %s", e)
+            else:
+                log.error("Background job failed", exc_info=True)
             result, error = None, e
         self._signals.done.emit(result, error)
 

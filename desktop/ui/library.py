@@ -11,6 +11,7 @@ from desktop.engine.history import Entry
 from desktop.engine.transcriber import Transcriber
 from desktop.engine.transcript import Transcript
 from desktop.options import transcribe_options
+from desktop.paths import write_private
 from desktop.ui.documents import Document, Documents, document_from_entry
 from desktop.ui.file_jobs import FileJobWorker
 from desktop.ui.file_queue import expand_paths
@@ -176,13 +177,19 @@ class Library(QObject):
         self.services.runner.submit(lambda: spool.unfinished(folder), self._on_spools_found)
 
     def recover(self, infos: list[spool.SpoolInfo]) -> None:
-        """Repair the recordings and transcribe them as file jobs, stored as recovered."""
+        """Repair the recordings and transcribe them as file jobs, stored as recovered.
+
+        Each recording is repaired on its own: one that held no audio (removed) or cannot
+        be repaired gets one sentence, and the others are still recovered.
+        """
         for info in infos:
             try:
                 path = spool.finalise(info)
-            except OSError as e:
-                self.services.messages.error(f"The recording {info.path} could not be "
-                                             f"repaired ({e.strerror}); it was left as it is.")
+            except spool.NothingRecordedError as e:
+                self.services.messages.info(str(e))
+                continue
+            except spool.Error as e:
+                self.services.messages.error(str(e))
                 continue
             self._add_job(path, "recovered")
         self._save_queue()
@@ -209,11 +216,7 @@ class Library(QObject):
             if not entries:
                 saved.unlink(missing_ok=True)
                 return
-            saved.parent.mkdir(parents=True, exist_ok=True)
-            partial = saved.with_suffix(".tmp")
-            partial.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
-            partial.chmod(0o600)
-            partial.replace(saved)
+            write_private(saved, json.dumps(entries, ensure_ascii=False).encode("utf-8"))
         except OSError as e:
             log.error("Could not keep the queued files in %s: %s", saved, e)
 

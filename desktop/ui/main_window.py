@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.engine import audio, decode, export, spool
 from desktop.engine.cleanup import CleanupResult, ServerStatus, probe_server
+from desktop.engine.streaming import Partial
 from desktop.ui import dictation_panel as dp
 from desktop.ui.cleaners import Cleaners
 from desktop.ui.compare_view import (
@@ -126,9 +127,15 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def refresh_ollama(self) -> None:
-        """Probe the Ollama server in the background and show the result."""
-        host = self.cleaners.get().options.host
-        self.services.runner.submit(lambda: probe_server(host), self._on_ollama_probed)
+        """Probe the Ollama server in the background and show the result.
+
+        A server that may not be contacted (remote, ``allow_remote`` off) is not; the
+        status bar shows why in one sentence.
+        """
+        options = self.cleaners.get().options
+        self.services.runner.submit(
+            lambda: probe_server(options.host, allow_remote=options.allow_remote),
+            self._on_ollama_probed)
 
     def refresh_microphone(self) -> None:
         """Show the configured microphone (or the default one's name)."""
@@ -232,6 +239,8 @@ class MainWindow(QMainWindow):
         d.state_changed.connect(self._on_dictation_state_changed)
         d.level_changed.connect(self.panel.meter.set_level)
         d.partial_changed.connect(self.panel.show_partial)
+        d.partial_changed.connect(self._on_dictation_partial_changed)
+        d.cleaned_text_changed.connect(self._on_dictation_cleaned_text_changed)
         model.loading.connect(self._on_model_loading)
         model.ready.connect(self._on_model_ready)
         model.failed.connect(self._on_model_failed)
@@ -269,10 +278,28 @@ class MainWindow(QMainWindow):
             self.status.show_text("The last dictation is still being cleaned for pasting; "
                                   "record again in a moment.")
 
+    def _shows_live_dictation(self) -> bool:
+        """Whether the compare view follows a dictation of this window as it is spoken."""
+        d = self.dictation
+        return d.owner is Owner.WINDOW and d.state in (State.RECORDING, State.FINISHING)
+
+    @Slot(object)
+    def _on_dictation_partial_changed(self, partial: Partial) -> None:
+        if self._shows_live_dictation():
+            self.compare.show_live(partial.shown)
+
+    @Slot(str)
+    def _on_dictation_cleaned_text_changed(self, text: str) -> None:
+        if self._shows_live_dictation():
+            self.compare.show_cleaning(text)
+
     @Slot(object)
     def _on_dictation_state_changed(self, state: State) -> None:
         self.panel.set_state(state)
         dictation = self.dictation
+        if state is State.RECORDING and dictation.owner is Owner.WINDOW:
+            self.compare.clear()
+            self.compare.show_live("")
         if state is State.FAILED:
             self.status.show_message(Message(Level.ERROR, dictation.message))
         elif state in STATUS_TEXT:
@@ -292,7 +319,8 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_model_ready(self, name: str) -> None:
         self.status.set_model(f"Model {name}")
-        if not self.dictation.state.busy:
+        last = self.status.last_message  # a warning at start-up must stay readable
+        if not self.dictation.state.busy and (last is None or last.level is Level.INFO):
             self.status.show_text("Ready")
 
     @Slot(str)
@@ -303,6 +331,8 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_documents_document_changed(self, document: Document) -> None:
         self.compare.show_raw(document.transcript.text)
+        if document is self.dictation.document and self.dictation.cleaned_so_far:
+            self.compare.show_cleaning(self.dictation.cleaned_so_far)  # cleaned while spoken
 
     @Slot(object)
     def _on_documents_cleanup_done(self, result: CleanupResult) -> None:

@@ -5,6 +5,7 @@ value object, which Qt queues to the GUI thread's receivers.
 """
 
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -12,6 +13,8 @@ from types import ModuleType
 from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.engine.session import (
+    AutoStopped,
+    Countdown,
     Dropout,
     Event,
     Failed,
@@ -20,6 +23,7 @@ from desktop.engine.session import (
     Listening,
     Session,
     SessionOptions,
+    Stopped,
 )
 from desktop.engine.streaming import Partial
 from desktop.engine.transcriber import Transcriber
@@ -34,6 +38,9 @@ class SessionWorker(QObject):
     Signals:
         listening(object): the :class:`Listening` event: audio flows, every word counts.
         level_changed(float): input RMS level in dBFS.
+        countdown(int): whole seconds left before the session stops after silence.
+        auto_stopped(): the session stopped by itself (``finished`` follows).
+        stopped(): the microphone is closed (a stop sound can no longer be recorded).
         partial_changed(object): a :class:`Partial` (the committed text comes with it).
         dropout(str): audio was lost; one sentence.
         failed(str): the dictation could not go on; one sentence.
@@ -43,6 +50,9 @@ class SessionWorker(QObject):
 
     listening = Signal(object)
     level_changed = Signal(float)
+    countdown = Signal(int)
+    auto_stopped = Signal()
+    stopped = Signal()
     partial_changed = Signal(object)
     dropout = Signal(str)
     failed = Signal(str)
@@ -91,6 +101,12 @@ class SessionWorker(QObject):
         elif self._starting:
             self._stop_requested = True
 
+    def mute(self, until: threading.Event) -> None:
+        """Transcribe silence instead of the microphone until ``until`` is set (the app's
+        own sound plays). GUI thread only."""
+        if self._session is not None:
+            self._session.mute(until)
+
     def cancel(self) -> None:
         """Stop without a final text (Esc, quit); ``ended`` follows. GUI thread only."""
         if self._session is not None:
@@ -127,6 +143,12 @@ class SessionWorker(QObject):
             self.level_changed.emit(event.rms_db)
         elif isinstance(event, Listening):
             self.listening.emit(event)
+        elif isinstance(event, Countdown):
+            self.countdown.emit(event.seconds_left)
+        elif isinstance(event, AutoStopped):
+            self.auto_stopped.emit()
+        elif isinstance(event, Stopped):
+            self.stopped.emit()
         elif isinstance(event, Partial):
             self.partial_changed.emit(event)
         elif isinstance(event, Dropout):

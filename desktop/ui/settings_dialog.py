@@ -1,4 +1,5 @@
-"""The settings dialog: microphone, model, language, Ollama, cleanup, hotkey, paste, look."""
+"""The settings dialog: microphone, model, language, Ollama, cleanup, hotkeys, paste, look,
+per-app profiles."""
 
 import threading
 from typing import Any
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -23,10 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import config
-from desktop.engine import audio
+from desktop.engine import audio, profiles
 from desktop.engine.cleanup import PRESETS, ServerStatus, probe_server, pull_model, resolve_host
 from desktop.ui.jobs import Progress, describe_error
 from desktop.ui.model_page import ModelPage
+from desktop.ui.profiles_page import ProfilesPage
 from desktop.ui.services import Services
 from desktop.ui.status import AMBER, GREEN, GREY, light
 
@@ -61,6 +64,9 @@ class SettingsDialog(QDialog):
         self.model_page = ModelPage(services, self)
         self.tabs.addTab(self._speech_page(s), "Speech")
         self.tabs.addTab(self._cleanup_page(s), "Cleanup")
+        self.profiles_page = ProfilesPage(profiles.ProfileFile(services.paths.profiles_file), s,
+                                          self)
+        self.tabs.addTab(self.profiles_page, "Profiles")
         self.error = QLabel(self)
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #e5484d")
@@ -91,8 +97,11 @@ class SettingsDialog(QDialog):
             "cleanup.custom_prompt": self.custom_prompt.toPlainText().strip(),
             "hotkey.combo": self.hotkey.text().strip(),
             "hotkey.mode": self.hotkey_mode.currentText(),
+            "hotkey.edit": self.edit_hotkey.text().strip(),
             "paste.mode": self.paste_mode.currentText(),
             "recordings.keep_days": self.keep_days.value(),
+            "dictation.stop_after_silence": self.stop_after_silence.value(),
+            "whisper.unload_after": self.unload_after.value(),
             "ui.theme": self.theme.currentText(),
         }
 
@@ -105,7 +114,8 @@ class SettingsDialog(QDialog):
             if values["cleanup.preset"] == "custom" and not values["cleanup.custom_prompt"]:
                 raise ValueError("The custom preset needs instructions in Custom prompt.")
             self.services.settings.apply(values)
-        except (config.Error, ValueError) as e:
+            self.profiles_page.apply()
+        except (config.Error, ValueError, profiles.Error) as e:
             self._show_error(str(e))
             return
         except OSError as e:
@@ -133,6 +143,9 @@ class SettingsDialog(QDialog):
         self.hotkey.setAccessibleName("Dictation hotkey")
         self.hotkey.setPlaceholderText("<ctrl>+<alt>+<space>")
         self.hotkey_mode = _combo(page, config.HOTKEY_MODES, s.hotkey.mode, "Hotkey mode")
+        self.edit_hotkey = QLineEdit(s.hotkey.edit, page)
+        self.edit_hotkey.setAccessibleName("Edit hotkey")
+        self.edit_hotkey.setPlaceholderText("off")
         self.paste_mode = _combo(page, config.PASTE_MODES, s.paste.mode, "Paste after dictation")
         self.keep_days = QSpinBox(page)
         self.keep_days.setRange(-1, 3650)
@@ -140,6 +153,14 @@ class SettingsDialog(QDialog):
         self.keep_days.setSpecialValueText("Forever")
         self.keep_days.setSuffix(" days")
         self.keep_days.setAccessibleName("Keep recordings for")
+        self.stop_after_silence = QDoubleSpinBox(page)
+        self.stop_after_silence.setRange(0, 600)
+        self.stop_after_silence.setDecimals(1)
+        self.stop_after_silence.setSingleStep(0.5)
+        self.stop_after_silence.setValue(s.dictation.stop_after_silence)
+        self.stop_after_silence.setSpecialValueText("Off")
+        self.stop_after_silence.setSuffix(" s")
+        self.stop_after_silence.setAccessibleName("Stop after silence")
         self.theme = _combo(page, config.THEMES, s.ui.theme, "Theme")
         form = QFormLayout(page)
         form.addRow("&Microphone:", self.mic_box)
@@ -151,7 +172,13 @@ class SettingsDialog(QDialog):
             problem.setStyleSheet("color: #c62828;")
             form.addRow(problem)
         form.addRow("Hotkey m&ode:", self.hotkey_mode)
+        form.addRow("&Edit hotkey:", self.edit_hotkey)
+        form.addRow(_note(page, "Select text in any app, press it and say what to do (“make "
+                                "this more formal”): the local model rewrites the selection."))
         form.addRow("&Paste:", self.paste_mode)
+        form.addRow("&Stop after silence:", self.stop_after_silence)
+        form.addRow(_note(page, "Ends a dictation after this long without speech, once you "
+                                "have spoken; the text is then pasted as after the hotkey."))
         form.addRow("&Keep recordings:", self.keep_days)
         form.addRow(_note(page, "0 days deletes each recording once it is transcribed."))
         form.addRow("&Theme:", self.theme)
@@ -163,11 +190,21 @@ class SettingsDialog(QDialog):
         self.language.setPlaceholderText("detect")
         self.language.setAccessibleName("Language code")
         self.language.setMaxLength(8)
+        self.unload_after = QSpinBox(page)
+        self.unload_after.setRange(0, 86400)
+        self.unload_after.setSingleStep(60)
+        self.unload_after.setValue(round(s.whisper.unload_after))
+        self.unload_after.setSpecialValueText("Never")
+        self.unload_after.setSuffix(" s")
+        self.unload_after.setAccessibleName("Free the model after")
         layout = QVBoxLayout(page)
         layout.addWidget(self.model_page)
         form = QFormLayout()
         form.addRow("&Language:", self.language)
         form.addRow(_note(page, "A code such as en, de or fr; empty detects the language."))
+        form.addRow("&Free the model after:", self.unload_after)
+        form.addRow(_note(page, "Unused that long, the model's memory is freed; the next "
+                                "dictation records at once while it loads again."))
         layout.addLayout(form)
         layout.addStretch(1)
         return page
@@ -221,6 +258,10 @@ class SettingsDialog(QDialog):
         sd = self.services.sounddevice
         self.services.runner.submit(lambda: audio.list_input_devices(sd), self._on_mics_listed)
 
+    def _allow_remote(self) -> bool:
+        """Whether the saved settings let Dictara contact an Ollama on another computer."""
+        return self.services.settings.settings.ollama.allow_remote
+
     def _host(self) -> str | None:
         try:
             return resolve_host(self.host.text().strip())
@@ -244,7 +285,9 @@ class SettingsDialog(QDialog):
         host = self._host()
         if host is not None:
             self.status_light.setText(light(GREY, f"Checking {host}…"))
-            self.services.runner.submit(lambda: probe_server(host), self._on_probed)
+            remote = self._allow_remote()
+            self.services.runner.submit(lambda: probe_server(host, allow_remote=remote),
+                                        self._on_probed)
 
     @Slot(object, object)
     def _on_probed(self, status: object, _error: object) -> None:
@@ -269,13 +312,14 @@ class SettingsDialog(QDialog):
         if host is None or not name:
             return
         self._pull_cancel = cancel = threading.Event()
-        progress = self._pull_progress
+        progress, remote = self._pull_progress, self._allow_remote()
         self.pull_button.setEnabled(False)
         self.pull_cancel.show()
         self.pull_bar.setRange(0, 0)
         self.pull_bar.show()
         self.services.runner.submit(
-            lambda: pull_model(host, name, progress.report, cancel), self._on_pulled)
+            lambda: pull_model(host, name, progress.report, cancel, allow_remote=remote),
+            self._on_pulled)
 
     @Slot()
     def _on_pull_cancel_clicked(self) -> None:

@@ -1,7 +1,9 @@
 """Short start/stop sounds from ``resources/sounds``, played without blocking the GUI.
 
 Qt's multimedia module is not part of PySide6-Essentials, so the WAVs are played through
-sounddevice (already the capture dependency) on a short-lived daemon thread.
+sounddevice (already the capture dependency) on a short-lived daemon thread. Each play
+reports when it is over (the stream is stopped, which waits for its buffers to play), so
+a dictation can ignore its microphone until then.
 """
 
 import logging
@@ -47,21 +49,30 @@ class SoundPlayer:
         self._sd = sd
         self.thread: threading.Thread | None = None
 
-    def play(self, name: str) -> None:
-        """Start playing ``name`` (``start``, ``stop`` or ``cancel``)."""
+    def play(self, name: str, played: threading.Event | None = None) -> None:
+        """Start playing ``name`` (``start``, ``stop`` or ``cancel``).
+
+        Args:
+            name: which sound.
+            played: set once the sound has been played (or could not be).
+        """
         samples, rate = load(name)
-        self.thread = threading.Thread(target=self._run, args=(samples, rate), name="sound",
-                                       daemon=True)
+        self.thread = threading.Thread(target=self._run, args=(samples, rate, played),
+                                       name="sound", daemon=True)
         self.thread.start()
 
-    def _run(self, samples: np.ndarray, rate: int) -> None:
+    def _run(self, samples: np.ndarray, rate: int, played: threading.Event | None) -> None:
         # Thread boundary: a missing output device must not disturb the dictation.
         try:
             sd = self._sd or _sounddevice()
+            # Leaving the block stops the stream: PortAudio waits for its buffers to play.
             with sd.OutputStream(samplerate=rate, channels=1, dtype="float32") as stream:
                 stream.write(samples.reshape(-1, 1))
         except Exception:
             log.info("Could not play a sound", exc_info=True)
+        finally:
+            if played is not None:
+                played.set()
 
 
 def _sounddevice() -> ModuleType:

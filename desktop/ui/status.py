@@ -1,6 +1,7 @@
 """The status bar: one-sentence messages, the speech model and the Ollama light."""
 
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
 from desktop.engine.cleanup import ServerStatus
 from desktop.ui.messages import Level, Message
@@ -18,15 +19,30 @@ def light(colour: str, text: str) -> str:
 class StatusBar(QStatusBar):
     """Plain-words status: messages on the left, model and Ollama state on the right.
 
-    GUI thread only. Errors stay until the next message; other messages fade.
+    GUI thread only. Errors stay until the next message; other messages fade. A message
+    is a word-wrapping label, not QStatusBar's one-line temporary message, which cut long
+    sentences off mid-word ("open the Ollama ap"): a long one takes a second line.
 
     Attributes:
         last_message: the last message shown (tests read it).
+        message_label: where messages are shown.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.last_message: Message | None = None
+        self.message_label = QLabel(self)
+        self.message_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.message_label.setWordWrap(True)
+        # Ignored: the label takes the room left by the lights instead of claiming a
+        # whole sentence's width, so it wraps rather than pushing the lights away.
+        self.message_label.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                         QSizePolicy.Policy.Preferred)
+        self.message_label.setAccessibleName("Status message")
+        self.addWidget(self.message_label, 1)
+        self._fade = QTimer(self)
+        self._fade.setSingleShot(True)
+        self._fade.timeout.connect(self._on_fade_timeout)
         self.model_label = QLabel(self)
         self.model_label.setAccessibleName("Speech model status")
         self.ollama_label = QLabel(self)
@@ -44,10 +60,14 @@ class StatusBar(QStatusBar):
         """Show a message; warnings and errors are coloured and stay longer."""
         self.last_message = message
         colour = {Level.ERROR: RED, Level.WARNING: AMBER}.get(message.level, "")
-        self.setStyleSheet(f"QStatusBar {{ color: {colour}; }}" if colour else "")
+        self.message_label.setStyleSheet(f"QLabel {{ color: {colour}; }}" if colour else "")
+        self.message_label.setText(message.text)
+        self.message_label.setToolTip(message.text)
         timeout = {Level.ERROR: 0, Level.WARNING: WARNING_MS}.get(message.level, INFO_MS)
-        self.showMessage(message.text, timeout)
-        self.setToolTip(message.text)
+        if timeout:
+            self._fade.start(timeout)
+        else:
+            self._fade.stop()
 
     def set_model(self, text: str, busy: bool = False) -> None:
         """Show the speech model's state."""
@@ -64,3 +84,11 @@ class StatusBar(QStatusBar):
         else:
             self.ollama_label.setText(light(GREEN, f"Ollama · {model}"))
             self.ollama_label.setToolTip(f"{status.host} (version {status.version})")
+
+    @Slot()
+    def _on_fade_timeout(self) -> None:
+        self.message_label.clear()
+
+    def currentMessage(self) -> str:  # Qt override
+        """Return the message shown (QStatusBar's own slot is not used)."""
+        return self.message_label.text()

@@ -96,3 +96,39 @@ def test_full_disk_is_one_sentence_and_keeps_earlier_entries(history: History) -
     assert "free some disk space" in str(info.value)
     entry = history.get(kept)
     assert entry is not None and entry.raw == "before the disk filled up"
+
+
+def test_a_damaged_file_is_kept_aside_and_replaced_once(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    path.write_bytes(b"my old history, damaged " * 100)
+    told: list[str] = []
+    store = History(path, on_replaced=told.append)
+    store.add(transcript("after the damage"), "dictation")
+    (kept,) = tmp_path.glob("history.sqlite3.corrupt-*")
+    assert kept.read_bytes() == b"my old history, damaged " * 100
+    assert len(told) == 1 and str(kept) in told[0]
+    assert [e.raw for e in store.recent()] == ["after the damage"]
+    store.close()
+
+
+def test_damage_found_while_writing_is_replaced_too(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    store = History(path)
+    for n in range(200):
+        store.add(transcript(f"entry {n} " * 20), "file")
+    store.close()
+    data = path.read_bytes()
+    path.write_bytes(data[:4096] + b"\0" * 8192 + data[12288:])  # pages zeroed, header fine
+    told: list[str] = []
+    store = History(path, on_replaced=told.append)
+    store.add(transcript("new"), "dictation")
+    assert [e.raw for e in store.recent()] == ["new"] and len(told) == 1
+    store.close()
+
+
+def test_a_reader_never_moves_a_damaged_file(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    path.write_bytes(b"damaged " * 100)
+    with pytest.raises(HistoryError, match="damaged"):
+        History(path, read_only=True)
+    assert list(tmp_path.iterdir()) == [path]

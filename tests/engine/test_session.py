@@ -1,6 +1,7 @@
 """Session: capture → spool → streaming → final text, with the fake microphone."""
 
 import itertools
+import threading
 import wave
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import pytest
 from desktop.engine import audio
 from desktop.engine.decode import AudioFile
 from desktop.engine.session import (
+    AutoStopped,
+    Countdown,
     Dropout,
     Event,
     Failed,
@@ -18,6 +21,7 @@ from desktop.engine.session import (
     Listening,
     Session,
     SessionOptions,
+    Stopped,
 )
 from desktop.engine.streaming import Partial, StreamingOptions
 from desktop.engine.transcriber import TranscribeOptions, Transcriber
@@ -130,3 +134,51 @@ def test_keep_days_zero_deletes_the_recording_once_transcribed(
     finished = session.wait(timeout=60)
     assert finished is not None and finished.recording is None
     assert list(tmp_path.glob("*.wav")) == []
+
+
+def test_silence_after_speech_counts_down_and_stops_as_a_stop_would(
+        transcriber: Transcriber, tmp_path: Path, clip: np.ndarray) -> None:
+    events: list[Event] = []
+    speech = clip[: 16000 * 4]
+    options = SessionOptions(streaming=StreamingOptions(TranscribeOptions(language="en")),
+                             stop_after_silence=1.5)
+    session = Session(transcriber, tmp_path, options, events.append,
+                      sd=FakeSoundDevice(speech, speed=4))  # type: ignore[arg-type]
+    session.start()
+    finished = session.wait(timeout=60)
+    assert finished is not None and finished.text.lower().startswith("printing")
+    kinds = [type(e) for e in events]
+    assert kinds.index(AutoStopped) < kinds.index(Stopped) < kinds.index(Finished)
+    assert [e for e in events if isinstance(e, AutoStopped)] == [AutoStopped("silence")]
+    countdown = [e.seconds_left for e in events if isinstance(e, Countdown)]
+    assert countdown[-3:] == [2, 1, 0]
+    # Stopped 1.5 s after the last word (the VAD's hangover and a block or two later).
+    assert 4.0 + 1.0 < finished.duration < 4.0 + 2.0
+
+
+def test_a_dictation_nobody_spoke_in_is_not_stopped_by_silence(
+        transcriber: Transcriber, tmp_path: Path) -> None:
+    events: list[Event] = []
+    session = Session(transcriber, tmp_path, SessionOptions(stop_after_silence=0.3),
+                      events.append, sd=FakeSoundDevice(np.zeros(16000), speed=4))  # type: ignore[arg-type]
+    session.start()
+    assert session.wait(timeout=1.5) is None  # still recording
+    session.stop()
+    finished = session.wait(timeout=30)
+    assert finished is not None and finished.text == ""
+    assert not [e for e in events if isinstance(e, Countdown | AutoStopped)]
+
+
+def test_muted_audio_is_recorded_but_not_transcribed(
+        transcriber: Transcriber, tmp_path: Path, clip: np.ndarray) -> None:
+    sound_playing = threading.Event()  # never ends within the test
+    session = Session(transcriber, tmp_path, SessionOptions(max_seconds=4.0), lambda e: None,
+                      sd=FakeSoundDevice(clip[: 16000 * 4], speed=4))  # type: ignore[arg-type]
+    session.mute(sound_playing)
+    session.start()
+    finished = session.wait(timeout=60)
+    assert finished is not None and finished.text == ""
+    assert finished.recording is not None
+    with wave.open(str(finished.recording), "rb") as w:
+        recorded = np.frombuffer(w.readframes(w.getnframes()), "<i2") / 32768
+    assert audio.levels(recorded.astype(np.float32))[1] > -20  # the speech is on disk

@@ -84,3 +84,25 @@ def test_prune_deletes_finished_recordings_by_age(tmp_path: Path, keep_days: int
     gone = spool.prune(tmp_path, keep_days, now)
     assert sorted(p.stem for p in gone) == sorted(deleted)
     assert crashed.path.exists()  # unfinished recordings wait for recovery
+
+
+def test_a_spool_killed_before_any_audio_is_removed_with_a_sentence(tmp_path: Path) -> None:
+    writer = Spool.create(tmp_path)
+    crash(writer)
+    (info,) = spool.unfinished(tmp_path)
+    with pytest.raises(spool.NothingRecordedError, match="nothing to recover"):
+        spool.finalise(info)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_torn_header_is_rewritten_whole(tmp_path: Path) -> None:
+    writer = Spool.create(tmp_path)
+    writer.write(tone(1.0))
+    writer.flush()
+    crash(writer)
+    with writer.path.open("r+b") as f:
+        f.write(b"\0" * 20)  # the kill landed while the header was being written
+    (info,) = spool.unfinished(tmp_path)
+    with wave.open(str(spool.finalise(info))) as w:
+        assert (w.getframerate(), w.getnframes()) == (16000, 16000)
+

@@ -198,3 +198,66 @@ def test_decodes_are_bounded_and_a_stop_waits_for_one_fallback_at_most() -> None
     assert partials and all(o.temperatures == (0.0,) for o in partials)
     assert scripted.calls[-1][1].temperatures == (0.0, 0.4)
     assert TranscribeOptions().temperatures == (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+
+
+class SayingTranscriber:
+    """Every decode (partial or final) says ``text``; partials cost 50 ms of CPU and note
+    when they ran and with which padding."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.partial_paddings: list[float | None] = []
+        self.partial_times: list[float] = []
+
+    def transcribe_audio(self, audio: np.ndarray, options: TranscribeOptions,
+                         encoder_padding: float | None = None) -> Decoded:
+        if options.beam_size == 1:
+            self.partial_paddings.append(encoder_padding)
+            self.partial_times.append(time.monotonic())
+            busy = time.process_time() + 0.05  # the CPU a decode costs
+            while time.process_time() < busy:
+                pass
+        return Decoded([Segment(0.0, len(audio) / 16000, self.text)], "en")
+
+
+def bursts(speech: np.ndarray, burst: float = 0.15, gap: float = 0.3) -> np.ndarray:
+    """Snippets of speech too short for a word (Silero hears no 0.25 s in a row)."""
+    parts = []
+    for k in range(12):
+        start = int((0.5 + k * 0.5) * 16000)
+        parts += [speech[start : start + int(burst * 16000)],
+                  np.zeros(int(gap * 16000), dtype=np.float32)]
+    return np.concatenate(parts)
+
+
+@pytest.mark.parametrize("said", ["Thank you.", "Thanks for watching!", "you"])
+def test_whisper_phrases_for_noise_are_dropped_when_no_word_was_heard(said: str) -> None:
+    noise = bursts(load(LJ / "LJ001-0001.wav"))
+    text, events = stream(SayingTranscriber(said), noise)  # type: ignore[arg-type]
+    assert text == ""
+    assert not [e for e in events if isinstance(e, Partial) and e.text]
+
+
+def test_the_same_words_spoken_are_kept() -> None:
+    text, _ = stream(SayingTranscriber("Thank you."),  # type: ignore[arg-type]
+                     load(LJ / "LJ001-0001.wav"))
+    assert text.startswith("Thank you")
+
+
+def test_other_words_on_short_snippets_are_never_dropped() -> None:
+    text, _ = stream(SayingTranscriber("Yes."),  # type: ignore[arg-type]
+                     bursts(load(LJ / "LJ001-0001.wav")))
+    assert text.startswith("Yes")
+
+
+def test_partials_keep_to_their_share_of_the_time_and_their_padding() -> None:
+    saying = SayingTranscriber("words")
+    options = StreamingOptions(TranscribeOptions(language="en"), spec_silence=5.0,
+                               commit_silence=5.0, partial_interval=0.01, partial_load=0.25,
+                               partial_padding=4.0)
+    stream(saying, load(LJ / "LJ001-0001.wav")[: 16000 * 4], options, speed=1.0)  # type: ignore[arg-type]
+    gaps = np.diff(saying.partial_times)
+    # Each partial costs >= 50 ms of CPU: at a quarter of a CPU, the next starts >= 200 ms
+    # after it began (not 100 ms, which keeping the decoder idle half the time allows).
+    assert len(gaps) >= 3 and gaps.min() >= 0.2 - 0.01
+    assert set(saying.partial_paddings) == {4.0}

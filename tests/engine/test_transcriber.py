@@ -8,11 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from desktop.engine import models
 from desktop.engine import transcriber as transcriber_module
 from desktop.engine.decode import SAMPLE_RATE, AudioFile
 from desktop.engine.transcriber import CancelledError, TranscribeOptions, Transcriber
 from tests.audio_files import silence, write_wav
-from tests.conftest import SHARED_SPEECH, reference
+from tests.conftest import DATA_DIR, SHARED_SPEECH, reference
 from tests.wer import wer
 
 CLIPS = ["LJ001-0001.wav", "jfk.flac", "1272-128104-0000.wav", "local_whisper_dictation.wav"]
@@ -140,3 +141,20 @@ def test_app_matches_bare_faster_whisper_on_shared_set(transcriber: Transcriber)
     ours_wer, bare_wer = wer(refs, ours), wer(refs, bare)
     assert ours_wer <= bare_wer + 0.01
     assert ours_wer < 15.0, f"WER {ours_wer:.1f} %"
+
+
+def test_an_unused_model_is_freed_and_loaded_again_on_the_next_use() -> None:
+    own = Transcriber(models.bundled_model(), models.ModelOptions(compute_type="int8"))
+    assert own.unused_for() is None  # not loaded yet
+    speech = np.concatenate(list(AudioFile(DATA_DIR / "LJ001-0002.wav").chunks()))
+    options = TranscribeOptions(language="en")
+    assert own.transcribe_audio(speech, options).segments
+    with own.live_priority():  # a dictation holds it between its decodes too
+        assert own.unused_for() == 0.0
+        assert not own.unload(0.0)
+    assert not own.unload(60.0)  # used just now
+    assert own.unload(0.0)
+    assert own.unused_for() is None and not own.unload(0.0)
+    text = " ".join(s.text for s in own.transcribe_audio(speech, options).segments)
+    assert "modern" in text
+    assert own.unused_for() is not None

@@ -1,8 +1,11 @@
 """Single-instance IPC: the line protocol, the client, the QLocalServer end, second instances."""
 
+import os
 import socket
+import stat
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.platform import ipc
 from desktop.ui.ipc_server import IpcServer, send_or_listen
+from tests.squatter import shared_tmp, squat
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -234,3 +238,59 @@ def test_a_word_that_is_neither_a_command_nor_a_file(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr == ("error: 'trnscribe' is neither a command nor a file; "
                              "see `dictara --help`.\n")
+
+
+@pytest.fixture
+def no_runtime_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Unset XDG_RUNTIME_DIR and make ``tmp_path/tmp`` the temporary folder."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    return tmp
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX sockets")
+def test_without_a_runtime_dir_the_socket_is_in_a_private_folder(
+    qtbot: QtBot, tmp_path: Path, no_runtime_dir: Path
+) -> None:
+    address = ipc.server_address(tmp_path / "config")
+    folder = Path(address).parent
+    assert folder == no_runtime_dir / f"dictara-{os.getuid()}"
+    server = send_or_listen(address, lambda: "idle")
+    assert server is not None
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700 and folder.stat().st_uid == os.getuid()
+    server.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX sockets")
+def test_a_folder_others_can_open_is_refused(tmp_path: Path, no_runtime_dir: Path) -> None:
+    address = ipc.server_address(tmp_path / "config")
+    Path(address).parent.mkdir(mode=0o755)
+    os.chmod(Path(address).parent, 0o755)
+    with pytest.raises(ipc.UnsafeAddressError) as info:
+        ipc.send("toggle", address)
+    assert str(info.value) == (
+        f"Dictara will not use {Path(address).parent} for `dictara toggle` because other users "
+        "can open it (mode 0755); set XDG_RUNTIME_DIR to a folder only you can open, or have "
+        "that one removed.")
+
+
+@pytest.mark.skipif(not hasattr(socket, "SO_PEERCRED") or os.geteuid() != 0,
+                    reason="needs SO_PEERCRED and root to listen as another user")
+def test_a_listener_running_as_another_user_gets_nothing() -> None:
+    # Only root could put another user's socket in our private folder; the peer check
+    # still refuses it, so a swapped socket cannot receive the command either.
+    with shared_tmp() as shared:
+        squatter = squat(str(shared / "theirs" / "s.sock"))
+        try:
+            ours = shared / "ours"
+            ours.mkdir(mode=0o700)
+            address = str(ours / "dictara.sock")
+            os.rename(shared / "theirs" / "s.sock", address)
+            with pytest.raises(ipc.UnsafeAddressError,
+                               match=r"runs as another user \(uid 65534\)"):
+                ipc.send("toggle", address)
+            assert squatter.received() == b""
+        finally:
+            squatter.stop()

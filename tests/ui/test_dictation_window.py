@@ -83,3 +83,17 @@ def test_position_is_remembered_and_kept_on_screen(qtbot: QtBot, tmp_path: Path)
     third.show_message("Cancelled")
     area = third.screen().availableGeometry()
     assert area.contains(third.frameGeometry())
+
+
+def test_the_stop_after_silence_is_counted_down_quietly_near_the_end(qtbot: QtBot) -> None:
+    window = _window(qtbot)
+    window.show_listening("Ctrl+Alt+Space stops · Esc cancels")
+    window.show_countdown(5)
+    assert window.hint.text() == "Ctrl+Alt+Space stops · Esc cancels"
+    window.show_countdown(3)
+    assert window.hint.text() == "Stopping in 3 s"
+    assert window.hint.property("muted")
+    window.show_countdown(1)
+    assert window.hint.text() == "Stopping in 1 s"
+    window.show_countdown(5)  # speech again
+    assert window.hint.text() == "Ctrl+Alt+Space stops · Esc cancels"

@@ -20,6 +20,7 @@ from desktop.engine.cleanup.errors import (
     TimedOutError,
 )
 from desktop.engine.cleanup.host import check_host_allowed, is_loopback, resolve_host
+from desktop.engine.cleanup.live import LiveCleanup
 from desktop.engine.cleanup.options import (
     DEFAULT_HOST,
     DEFAULT_MODEL,
@@ -40,6 +41,7 @@ __all__ = [
     "CleanupResult",
     "Error",
     "InvalidResponseError",
+    "LiveCleanup",
     "ModelMissingError",
     "NoCustomPromptError",
     "NotRunningError",

@@ -3,6 +3,7 @@
 import re
 
 MAX_CHUNK_WORDS = 300
+CONTEXT_WORDS = 40  # how much of the text before a chunk the model sees, at most
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 
@@ -32,3 +33,16 @@ def chunks(text: str, max_words: int = MAX_CHUNK_WORDS) -> list[str]:
 def word_count(text: str) -> int:
     """Return the number of whitespace-separated words in ``text``."""
     return len(text.split())
+
+
+def tail_of(text: str, max_words: int = CONTEXT_WORDS) -> str:
+    """Return the last whole sentences of ``text`` within ``max_words`` words.
+
+    When even the last sentence is longer, its last ``max_words`` words.
+    """
+    kept: list[str] = []
+    for sentence in reversed(sentences(text)):
+        if kept and word_count(" ".join([sentence, *kept])) > max_words:
+            break
+        kept.insert(0, sentence)
+    return " ".join(" ".join(kept).split()[-max_words:])

@@ -10,12 +10,12 @@ import time
 from collections.abc import Callable
 
 from desktop.engine.cleanup import guard, server
-from desktop.engine.cleanup.chunking import chunks, word_count
-from desktop.engine.cleanup.errors import Error, NoCustomPromptError, OffTaskError
-from desktop.engine.cleanup.host import check_host_allowed
+from desktop.engine.cleanup.chunking import chunks, tail_of, word_count
+from desktop.engine.cleanup.errors import CancelledError, Error, NoCustomPromptError, OffTaskError
 from desktop.engine.cleanup.ollama_cleaner import Deadline, OllamaCleaner
 from desktop.engine.cleanup.options import CleanupOptions, CleanupResult
 from desktop.engine.cleanup.rules import RuleCleaner
+from desktop.engine.cleanup.turns import TURNS
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,9 @@ class Cleaner:
         raw: str,
         on_text: Callable[[str], None] | None = None,
         cancel: threading.Event | None = None,
+        *,
+        context: str = "",
+        urgent: bool = False,
     ) -> CleanupResult:
         """Return the cleanup of ``raw``; never raises for server or model problems.
 
@@ -58,6 +61,9 @@ class Cleaner:
             on_text: called in this thread with the cleaned text so far as it streams in,
                 and once more with the rule-based text if the model's answer is rejected.
             cancel: set it to stop waiting for the model; the rule-based result is returned.
+            context: the end of the text already cleaned before ``raw`` (a piece of a
+                dictation), shown to the model read-only.
+            urgent: a user waits for this one: it goes before file cleanups (see ``turns``).
 
         Returns:
             The result; ``fallback_reason`` says in one sentence why the model's answer is
@@ -68,33 +74,47 @@ class Cleaner:
         if not self.options.enabled or word_count(raw) < SHORT_WORDS:
             return self._rules_result(raw, start, None, emit)
         try:
-            cleaned = self._clean_with_model(raw.strip(), emit, cancel)
+            cleaned = self._clean_with_model(raw.strip(), emit, cancel, context, urgent)
         except Error as e:
             log.info("Cleanup fell back to the rules: %s", e)
-            return self._rules_result(raw, start, str(e), emit)
+            unavailable = not isinstance(e, OffTaskError | CancelledError)
+            return self._rules_result(raw, start, str(e), emit, unavailable)
         except Exception:  # boundary: whatever happens, the user gets a cleanup
             log.exception("Cleanup with %s failed unexpectedly", self.options.model)
-            return self._rules_result(raw, start, UNEXPECTED, emit)
+            return self._rules_result(raw, start, UNEXPECTED, emit, True)
         return CleanupResult(raw, cleaned, "ollama", self.options.model, None, _ms(start))
+
+    def clean_by_rules(
+        self, raw: str, reason: str | None = None, on_text: Callable[[str], None] | None = None
+    ) -> CleanupResult:
+        """Return the rule-based cleanup of ``raw`` without asking the model.
+
+        Args:
+            raw: the transcript.
+            reason: why the model was not asked, for the result's ``fallback_reason``.
+            on_text: called once with the cleaned text.
+        """
+        return self._rules_result(raw, time.monotonic(), reason, on_text or _ignore,
+                                  reason is not None)
 
     def warm_up(self) -> None:
         """Ask Ollama to load the model now, so its load overlaps the user's speech.
 
-        Returns at once; the request runs in a daemon thread and errors are only logged.
+        Returns at once; the request runs in a daemon thread and errors (a host that may
+        not be contacted among them) are only logged.
         """
-        try:
-            check_host_allowed(self.options.host, self.options.allow_remote)
-        except Error as e:
-            log.info("No warm-up: %s", e)
-            return
         if self.options.enabled:
             OllamaCleaner(self.options, think_supported=False).warm_up()
 
     def _clean_with_model(
-        self, text: str, emit: Callable[[str], None], cancel: threading.Event | None
+        self,
+        text: str,
+        emit: Callable[[str], None],
+        cancel: threading.Event | None,
+        context: str,
+        urgent: bool,
     ) -> str:
         opts = self.options
-        check_host_allowed(opts.host, opts.allow_remote)
         if opts.preset == "custom" and not opts.custom_prompt.strip():
             raise NoCustomPromptError()
         deadline = Deadline.after(time_limit(opts.timeout, word_count(text)))
@@ -102,9 +122,12 @@ class Cleaner:
         separator = "\n" if opts.preset in ("email", "notes") else " "
         done: list[str] = []
         for chunk in chunks(text):
-            answer = llm.clean_chunk(
-                chunk, lambda t: emit(separator.join([*done, t])), deadline, cancel
-            )
+            before = tail_of(separator.join(done)) if done else context
+            with TURNS.turn(opts.host, deadline, cancel, urgent):
+                answer = llm.clean_chunk(
+                    chunk, lambda t: emit(separator.join([*done, t])), deadline, cancel,
+                    context=before,
+                )
             reason = guard.check(chunk, answer.text, preset=opts.preset,
                                  done_reason=answer.done_reason)
             if reason:
@@ -113,20 +136,29 @@ class Cleaner:
         return separator.join(done)
 
     def _supports_thinking(self, deadline: Deadline) -> bool:
-        """Return whether the model thinks (so ``think=False`` is sent); asks once."""
+        """Return whether the model thinks (so ``think=False`` is sent); asks once.
+
+        The question counts against the cleanup's ``deadline`` like the answer does.
+        """
+        opts = self.options
         with self._lock:
             if self._thinks is None:
-                limit = max(0.1, min(self.options.timeout, deadline.remaining()))
-                caps = server.capabilities(self.options.host, self.options.model, limit)
+                caps = server.capabilities(opts.host, opts.model, deadline,
+                                           allow_remote=opts.allow_remote)
                 self._thinks = "thinking" in caps
             return self._thinks
 
     def _rules_result(
-        self, raw: str, start: float, reason: str | None, emit: Callable[[str], None]
+        self,
+        raw: str,
+        start: float,
+        reason: str | None,
+        emit: Callable[[str], None],
+        unavailable: bool = False,
     ) -> CleanupResult:
         cleaned = self._rules.clean(raw)
         emit(cleaned)
-        return CleanupResult(raw, cleaned, "rules", None, reason, _ms(start))
+        return CleanupResult(raw, cleaned, "rules", None, reason, _ms(start), unavailable)
 
 
 def _ignore(_text: str) -> None:

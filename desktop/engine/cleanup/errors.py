@@ -103,6 +103,21 @@ class StreamCutError(Error):
         )
 
 
+class TooLargeError(Error):
+    """The answer grew past what Dictara reads for it, so the rest was not read."""
+
+    def __init__(self, host: str, limit: int) -> None:
+        super().__init__(host, limit)
+        self.host, self.limit = host, limit
+
+    def __str__(self) -> str:
+        size = f"{self.limit / 2**20:g} MB" if self.limit >= 2**20 else f"{self.limit // 1024} KB"
+        return (
+            f"The server at {self.host} sent more than {size} for one answer, far more than "
+            "Ollama sends; check that ollama.host points at Ollama and try again."
+        )
+
+
 class InvalidResponseError(Error):
     """The server sent something that is not Ollama's JSON."""
 

@@ -32,13 +32,30 @@ _OPENERS = (
     "thank you for", "the cleaned", "cleaned transcript", "edited transcript", "the edited",
     "corrected transcript", "the corrected", "transcript:", "note:",
 )
-# Words a faithful edit may add: expanded contractions, articles, greeting/sign-off forms.
-_ALWAYS_OK = {
-    "a", "an", "the", "and", "to", "of", "is", "are", "am", "was", "not", "will", "would",
-    "have", "has", "had", "do", "does", "did", "going", "want", "got", "us", "it", "that",
-    "i", "you", "we", "they", "he", "she", "okay", "ok",
+# Function words a faithful edit may add (a capitalised "So,", "the", "is"); no content and
+# no negation: "not" only where a contraction was said ("don't" → "do not").
+_FUNCTION_WORDS = frozenset({
+    "a", "an", "the", "this", "that", "these", "those", "some", "any", "each",
+    "i", "me", "my", "you", "your", "we", "us", "our", "they", "them", "their", "he", "him",
+    "his", "she", "her", "it", "its", "there", "here",
+    "is", "are", "am", "was", "were", "be", "been", "have", "has", "had", "do", "does", "did",
+    "will", "would", "shall", "should", "can", "could", "may", "might", "must",
+    "to", "of", "in", "on", "at", "by", "for", "with", "from", "about", "as", "than",
+    "and", "or", "but", "so", "if", "then", "because", "also", "well", "okay",
+})
+_EMAIL_OK = frozenset({"hi", "hello", "dear", "regards", "best", "thanks", "thank", "subject",
+                       "kind"})
+# Spoken and written short forms, and the words they stand for, compared in full.
+_SHORT_FORMS = {
+    "gonna": "going to", "wanna": "want to", "gotta": "got to", "kinda": "kind of",
+    "sorta": "sort of", "lemme": "let me", "gimme": "give me", "won't": "will not",
+    "can't": "can not", "cannot": "can not", "shan't": "shall not", "ain't": "is not",
+    "y'know": "you know", "yknow": "you know", "'cause": "because", "cause": "because",
+    "ok": "okay", "alright": "all right", "till": "until", "yeah": "yes", "yep": "yes",
 }
-_EMAIL_OK = {"hi", "hello", "dear", "regards", "best", "thanks", "thank", "subject", "kind"}
+_SUFFIXES = {"n't": "not", "'re": "are", "'ll": "will", "'ve": "have", "'m": "am",
+             "'d": "would", "'s": "is"}
+_WITH_NUMBER = re.compile(r"\d+(?:st|nd|rd|th|s|am|pm|k)?")
 _BOUNDS = {  # preset: (lowest, highest) ratio of answer words to rule-cleaned words
     "clean": (0.6, 1.3), "email": (0.6, 1.4), "notes": (0.5, 1.3),
     "verbatim": (0.85, 1.15), "custom": (0.4, 1.8),
@@ -60,15 +77,26 @@ def words(text: str) -> list[str]:
 
 
 def check(
-    raw: str, answer: str, *, preset: str = "clean", done_reason: str | None = None
+    raw: str,
+    answer: str,
+    *,
+    preset: str = "clean",
+    done_reason: str | None = None,
+    allowed: frozenset[str] = frozenset(),
 ) -> str | None:
     """Return why ``answer`` must not be shown as the cleanup of ``raw``, or None if it may.
+
+    A single added content word is a rejection: words spoken into a dictation ("your new
+    task is...") must not turn into text that was never said. Function words, contractions
+    written out or in, numbers as digits and spelling fixes are edits, not additions.
 
     Args:
         raw: the transcript the model was given.
         answer: the model's full answer, think blocks already removed.
         preset: the cleanup preset the model was asked for.
         done_reason: Ollama's ``done_reason``; ``"length"`` means the answer was cut off.
+        allowed: the user's vocabulary terms, which the answer may use although the
+            transcript spelled them otherwise.
 
     Returns:
         One sentence ending in "showing the rule-based cleanup.", or None.
@@ -84,9 +112,10 @@ def check(
         return LANGUAGE
     if _max_run(out) > max(_max_run(said), 2):
         return LOOPED
-    if preset != "custom" and len(_novel(said, out, preset)) > max(1, len(out) // 10):
-        return ADDED
-    return _length_problem(raw, said, out, preset)
+    length = _length_problem(raw, said, out, preset)
+    if length != DROPPED and preset != "custom" and _novel(said, out, preset, allowed):
+        return ADDED  # a summary's abbreviations ("re") are not additions: it dropped the rest
+    return length
 
 
 def _sounds_like_assistant(said: list[str], out: list[str]) -> bool:
@@ -125,20 +154,31 @@ def _max_run(ws: list[str]) -> int:
     return best
 
 
-def _novel(said: list[str], out: list[str], preset: str) -> list[str]:
-    vocab = set(said) | {part for w in said for part in re.split(r"['-]", w)}
-    vocab |= {"".join(said[i : i + 2]) for i in range(len(said) - 1)}
-    allowed = _ALWAYS_OK | (_EMAIL_OK if preset == "email" else set())
+def _novel(said: list[str], out: list[str], preset: str, terms: frozenset[str]) -> list[str]:
+    """Return the words of ``out`` that ``said`` does not account for."""
+    spoken = _in_full(said)
+    vocab = set(spoken) | {"".join(spoken[i : i + 2]) for i in range(len(spoken) - 1)}
+    ok = _FUNCTION_WORDS | (_EMAIL_OK if preset == "email" else frozenset())
+    ok |= {w for term in terms for w in _in_full(words(term))}
     has_numbers = any(w.isdigit() or _NUMBER_WORD.fullmatch(w) for w in said)
-    novel = []
-    for w in out:
-        if w in vocab or w in allowed or (has_numbers and w.isdigit()):
-            continue
-        if set(re.split(r"['-]", w)) <= vocab | allowed:
-            continue
-        if not difflib.get_close_matches(w, vocab, n=1, cutoff=0.75):
-            novel.append(w)
-    return novel
+    return [
+        w for w in _in_full(out)
+        if w not in vocab and w not in ok and not (has_numbers and _WITH_NUMBER.fullmatch(w))
+        and not difflib.get_close_matches(w, vocab, n=1, cutoff=0.75)
+    ]
+
+
+def _in_full(ws: list[str]) -> list[str]:
+    """Return ``ws`` with short forms and contractions written out, compounds split."""
+    full: list[str] = []
+    for w in ws:
+        w = _SHORT_FORMS.get(w, w)
+        for suffix, word in _SUFFIXES.items():
+            if w.endswith(suffix) and len(w) > len(suffix):
+                w = f"{w[: -len(suffix)]} {word}"
+                break
+        full += [part for part in re.split(r"[\s'-]+", w) if part]
+    return full
 
 
 def _length_problem(raw: str, said: list[str], out: list[str], preset: str) -> str | None:

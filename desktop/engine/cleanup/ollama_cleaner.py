@@ -3,13 +3,13 @@
 import logging
 import queue
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from desktop.engine.cleanup import prompts, server
 from desktop.engine.cleanup.errors import CancelledError, Error, StreamCutError, TimedOutError
 from desktop.engine.cleanup.options import CleanupOptions
+from desktop.engine.cleanup.server import Deadline as Deadline  # its home; callers import it here
 
 log = logging.getLogger(__name__)
 
@@ -17,27 +17,7 @@ _POLL = 0.05  # how often a waiting caller looks at its cancel event, in seconds
 _WARM_UP_TIMEOUT = 300.0  # loading a large model from a slow disk can take minutes
 _OPEN, _CLOSE = "<think>", "</think>"
 
-
-@dataclass(frozen=True)
-class Deadline:
-    """When a cleanup is abandoned.
-
-    Attributes:
-        seconds: the time allowed, for messages.
-        at: the ``time.monotonic()`` value when it runs out.
-    """
-
-    seconds: float
-    at: float
-
-    @classmethod
-    def after(cls, seconds: float) -> "Deadline":
-        """Return a deadline ``seconds`` from now."""
-        return cls(seconds, time.monotonic() + seconds)
-
-    def remaining(self) -> float:
-        """Return the seconds left (negative once passed)."""
-        return self.at - time.monotonic()
+Prompt = Callable[[str, str], list[dict[str, str]]]  # (text, context) → the chat messages
 
 
 @dataclass(frozen=True)
@@ -89,13 +69,22 @@ class OllamaCleaner:
 
     Any thread may call it; each call uses its own HTTP client.
 
-    Attributes:
+    Args:
         options: where the server is, which model, which preset, how long to wait.
+        think_supported: whether the model thinks (it is then told not to).
+        prompt: builds the chat for a chunk and its context; None for the cleanup prompt
+            of ``options.preset`` (a voice edit asks for a rewrite instead).
+
+    Attributes:
+        options: as given.
     """
 
-    def __init__(self, options: CleanupOptions, think_supported: bool) -> None:
+    def __init__(
+        self, options: CleanupOptions, think_supported: bool, *, prompt: Prompt | None = None
+    ) -> None:
         self.options = options
         self._think = False if think_supported else None
+        self._prompt = prompt or self._cleanup_prompt
 
     def clean_chunk(
         self,
@@ -103,6 +92,7 @@ class OllamaCleaner:
         on_text: Callable[[str], None],
         deadline: Deadline,
         cancel: threading.Event | None = None,
+        context: str = "",
     ) -> Answer:
         """Stream the cleanup of ``text``; ``on_text`` gets the growing answer.
 
@@ -114,6 +104,7 @@ class OllamaCleaner:
             on_text: called in the caller's thread with the visible answer so far.
             deadline: when to give up.
             cancel: set it to abandon the cleanup at once.
+            context: the end of the text already cleaned before ``text`` (read-only).
 
         Raises:
             Error: the server failed, the deadline passed, or ``cancel`` was set.
@@ -122,7 +113,7 @@ class OllamaCleaner:
         stop = threading.Event()
         threading.Thread(
             target=self._stream,
-            args=(text, deadline, events, stop),
+            args=(text, context, deadline, events, stop),
             name="ollama-cleanup",
             daemon=True,
         ).start()
@@ -166,21 +157,26 @@ class OllamaCleaner:
     def _stream(
         self,
         text: str,
+        context: str,
         deadline: Deadline,
         events: "queue.Queue[tuple[str, object]]",
         stop: threading.Event,
     ) -> None:
         """Runs in the worker thread: stream the answer into ``events``."""
-        chat = prompts.messages(text, self.options.preset, self.options.custom_prompt)
-        # The socket gives up with the caller, so an abandoned worker does not linger.
-        silence = max(0.1, deadline.remaining())
+        chat = self._prompt(text, context)
+        sizes = request_options(chat, text)
+        # Reading stops with the caller (deadline, stop), so an abandoned worker does not
+        # linger, and at a byte budget no honest answer of num_predict tokens reaches.
+        limits = server.Limits(deadline, answer_limit(int(sizes["num_predict"])), cancel=stop)
         try:
-            stream = server.client(self.options.host, silence).chat(
+            ask = server.client(self.options.host, max(0.1, deadline.remaining()),
+                                allow_remote=self.options.allow_remote, limits=limits)
+            stream = ask.chat(
                 model=self.options.model,
                 messages=chat,
                 stream=True,
                 think=self._think,
-                options=request_options(chat, text),
+                options=sizes,
                 keep_alive=self.options.keep_alive,
             )
             for part in stream:
@@ -195,14 +191,17 @@ class OllamaCleaner:
         except Exception as e:  # thread boundary: the caller translates or re-raises it
             events.put(("error", e))
 
+    def _cleanup_prompt(self, text: str, context: str) -> list[dict[str, str]]:
+        return prompts.messages(text, self.options.preset, self.options.custom_prompt, context)
+
     def _load(self) -> None:
         try:
             server.call(
                 self.options.host,
                 self.options.model,
-                lambda: server.client(self.options.host, _WARM_UP_TIMEOUT).generate(
-                    model=self.options.model, keep_alive=self.options.keep_alive
-                ),
+                lambda: server.client(
+                    self.options.host, _WARM_UP_TIMEOUT, allow_remote=self.options.allow_remote
+                ).generate(model=self.options.model, keep_alive=self.options.keep_alive),
             )
         except Error as e:
             log.info("Warm-up of %s failed: %s", self.options.model, e)
@@ -220,6 +219,16 @@ def request_options(chat: list[dict[str, str]], text: str) -> dict[str, float | 
         "num_ctx": max(2048, context),
         "num_predict": max(128, answer_tokens),
     }
+
+
+def answer_limit(num_predict: int) -> int:
+    """Return the most bytes read of a streamed answer of at most ``num_predict`` tokens.
+
+    Each token comes as one NDJSON line of about 150 bytes; a kilobyte a token leaves room
+    for escaped characters and the closing statistics, and still stops a runaway answer
+    (one 2 GB line once took 4.5 GB of memory) within a few hundred kilobytes.
+    """
+    return (num_predict + 64) * 1024
 
 
 def _partial_tag_length(text: str, tag: str) -> int:

@@ -7,7 +7,7 @@ DEFAULT_HOST = "http://127.0.0.1:11434"
 DEFAULT_MODEL = "llama3.2:3b"
 PRESETS = ("clean", "email", "notes", "verbatim", "custom")
 
-Backend = Literal["ollama", "rules"]
+Backend = Literal["ollama", "rules", "mixed"]
 
 
 @dataclass(frozen=True)
@@ -49,10 +49,14 @@ class CleanupResult:
     Attributes:
         raw: the transcript as it came in, unchanged.
         cleaned: the text to show in the cleaned pane.
-        backend: ``"ollama"`` when the model's answer passed the guard, else ``"rules"``.
-        model: the Ollama model that produced ``cleaned``, or None for the rule-based cleanup.
+        backend: ``"ollama"`` when the model's answer passed the guard, else ``"rules"``;
+            ``"mixed"`` for a dictation cleaned in pieces of which only some passed.
+        model: the Ollama model that produced ``cleaned`` (or part of it), else None.
         fallback_reason: one sentence saying why the model's answer is not shown, or None.
         ms: wall-clock milliseconds the cleanup took.
+        model_unavailable: the model could not be asked (not running, not allowed, too
+            slow, broken answer), as opposed to answering badly; the next pieces of the
+            same dictation go straight to the rules.
     """
 
     raw: str
@@ -61,3 +65,4 @@ class CleanupResult:
     model: str | None
     fallback_reason: str | None
     ms: float
+    model_unavailable: bool = False

@@ -1,14 +1,20 @@
 """Talking to an Ollama server: probing, listing and pulling models, mapping its errors.
 
-All functions use the official ``ollama`` client with an explicit timeout (the client's own
-default is to wait forever) and raise this package's ``Error`` subclasses, never the
+Every request to Ollama goes through one transport, :class:`_Gate`, that ``client`` gives
+the official ``ollama`` client (and ``_version`` gives httpx, which that client is built
+on). The gate refuses a host that is not loopback unless remote use is allowed, for every
+request and every redirect, before any socket is opened; it reads each answer within a
+byte budget and a deadline, so neither a huge answer nor a byte-a-second trickle can swamp
+or hold the caller. Functions raise this package's ``Error`` subclasses, never the
 client's or httpx's exceptions. Any thread may call them.
 """
 
 import json
 import logging
+import queue
 import threading
-from collections.abc import Callable, Generator
+import time
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -25,9 +31,16 @@ from desktop.engine.cleanup.errors import (
     ServerError,
     StreamCutError,
     TimedOutError,
+    TooLargeError,
 )
+from desktop.engine.cleanup.host import check_host_allowed
 
 log = logging.getLogger(__name__)
+
+# /api/version, /api/tags, /api/show and a model load answer in kilobytes; a server that
+# sends more is not Ollama (a 4 GB /api/show once took 11 GB of memory).
+SMALL_ANSWER = 2 * 1024 * 1024
+PULL_LINE = 64 * 1024  # one progress line of /api/pull; the pull itself may run for an hour
 
 ProgressCallback = Callable[[int, int, str], None]
 T = TypeVar("T")
@@ -52,10 +65,61 @@ class ServerStatus:
     error: str | None
 
 
-def client(host: str, timeout: float, connect_timeout: float = 5.0) -> ollama.Client:
-    """Return an ``ollama.Client`` for ``host`` that gives up after ``timeout`` s of silence."""
-    limit = httpx.Timeout(timeout, connect=min(timeout, connect_timeout))
-    return ollama.Client(host=host, timeout=limit)
+@dataclass(frozen=True)
+class Deadline:
+    """When a cleanup, or one request, is abandoned.
+
+    Attributes:
+        seconds: the time allowed, for messages.
+        at: the ``time.monotonic()`` value when it runs out.
+    """
+
+    seconds: float
+    at: float
+
+    @classmethod
+    def after(cls, seconds: float) -> "Deadline":
+        """Return a deadline ``seconds`` from now."""
+        return cls(seconds, time.monotonic() + seconds)
+
+    def remaining(self) -> float:
+        """Return the seconds left (negative once passed)."""
+        return self.at - time.monotonic()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of one answer is read, and until when.
+
+    Attributes:
+        deadline: reading stops at the first bytes after it, however slowly they come.
+        max_bytes: the most the whole answer may hold, or each line with ``per_line``.
+        per_line: bound each line instead of the whole answer (a pull's long progress).
+        cancel: set it to stop reading at the next bytes.
+    """
+
+    deadline: Deadline | None
+    max_bytes: int = SMALL_ANSWER
+    per_line: bool = False
+    cancel: threading.Event | None = None
+
+
+def client(
+    host: str, timeout: float, *, allow_remote: bool, limits: Limits | None = None
+) -> ollama.Client:
+    """Return an ``ollama.Client`` for ``host`` whose every request passes the gate.
+
+    Args:
+        host: the server's URL.
+        timeout: seconds of silence before giving up; without ``limits``, also the most
+            any one answer may take.
+        allow_remote: whether a host that is not loopback may be contacted at all.
+        limits: the answer's byte budget and deadline; the default suits small answers.
+    """
+    bounds = limits or Limits(Deadline.after(timeout))
+    return ollama.Client(
+        host=host, timeout=_timeout(timeout, bounds), transport=_Gate(allow_remote, bounds)
+    )
 
 
 def translate(error: Exception, host: str, model: str | None = None) -> Error:
@@ -89,35 +153,79 @@ def call(host: str, model: str | None, fn: Callable[[], T]) -> T:
         raise translate(e, host, model) from e
 
 
-def probe_server(host: str, timeout: float = 2.0) -> ServerStatus:
-    """Ask the server at ``host`` for its version and models; never raises."""
+def within(host: str, deadline: Deadline, fn: Callable[[], T]) -> T:
+    """Return ``fn()``, run in a daemon thread, or raise ``TimedOutError`` at ``deadline``.
+
+    The caller is free at the deadline whatever the server does; the abandoned request
+    ends at its next bytes (see ``Limits``) or when its socket times out.
+
+    Raises:
+        TimedOutError: ``fn`` had not returned by ``deadline``.
+        Exception: whatever ``fn`` raised.
+    """
+    box: queue.Queue[tuple[bool, object]] = queue.Queue(maxsize=1)
+
+    def run() -> None:
+        try:
+            box.put((True, fn()))
+        except Exception as e:  # thread boundary: handed to the caller, which re-raises
+            box.put((False, e))
+
+    threading.Thread(target=run, name="ollama-request", daemon=True).start()
     try:
-        version = _version(host, timeout)
-        models = list_models(host, timeout)
+        ok, value = box.get(timeout=max(0.0, deadline.remaining()))
+    except queue.Empty:
+        raise TimedOutError(host, deadline.seconds) from None
+    if not ok:
+        raise cast(Exception, value)
+    return cast(T, value)
+
+
+def probe_server(host: str, timeout: float = 2.0, *, allow_remote: bool) -> ServerStatus:
+    """Ask the server at ``host`` for its version and models; never raises.
+
+    A host that may not be contacted is reported, with the reason, as not reachable.
+    """
+    try:
+        version = _version(host, timeout, allow_remote)
+        models = list_models(host, timeout, allow_remote=allow_remote)
     except Error as e:
         return ServerStatus(host, False, None, (), str(e))
     return ServerStatus(host, True, version, models, None)
 
 
-def list_models(host: str, timeout: float = 5.0) -> tuple[str, ...]:
+def list_models(host: str, timeout: float = 5.0, *, allow_remote: bool) -> tuple[str, ...]:
     """Return the names of the models installed on the server (``/api/tags``).
 
     Raises:
         Error: the server could not be reached or answered badly.
     """
-    listing = call(host, None, lambda: client(host, timeout).list())
+    listing = call(host, None, lambda: client(host, timeout, allow_remote=allow_remote).list())
     return tuple(m.model for m in listing.models if m.model)
 
 
-def capabilities(host: str, model: str, timeout: float) -> tuple[str, ...]:
+def capabilities(
+    host: str, model: str, deadline: Deadline, *, allow_remote: bool
+) -> tuple[str, ...]:
     """Return what ``model`` can do (``/api/show``), such as ``("completion", "thinking")``.
+
+    Args:
+        host: the server's URL.
+        model: the model's name.
+        deadline: the caller is free by then, however slowly the server answers.
+        allow_remote: whether a host that is not loopback may be contacted.
 
     Raises:
         ModelMissingError: the server does not have the model.
-        Error: any other server problem.
+        Error: any other server problem, including the deadline passing.
     """
-    shown = call(host, model, lambda: client(host, timeout).show(model))
-    return tuple(shown.capabilities or ())
+
+    def show() -> tuple[str, ...]:
+        ask = client(host, deadline.remaining(), allow_remote=allow_remote,
+                     limits=Limits(deadline))
+        return tuple(call(host, model, lambda: ask.show(model)).capabilities or ())
+
+    return within(host, deadline, show)
 
 
 def pull_model(
@@ -126,6 +234,8 @@ def pull_model(
     on_progress: ProgressCallback,
     cancel: threading.Event | None = None,
     timeout: float = 60.0,
+    *,
+    allow_remote: bool,
 ) -> None:
     """Download ``name`` onto the server (``/api/pull``), reporting progress.
 
@@ -136,10 +246,12 @@ def pull_model(
         CancelledError: ``cancel`` was set.
         Error: the server could not pull the model; the message says why.
     """
+    limits = Limits(None, PULL_LINE, per_line=True, cancel=cancel)
 
     def run() -> None:
         # The client's stream is a generator; closing it closes the HTTP response.
-        stream = cast(Generator[Any, None, None], client(host, timeout).pull(name, stream=True))
+        ask = client(host, timeout, allow_remote=allow_remote, limits=limits)
+        stream = cast(Generator[Any, None, None], ask.pull(name, stream=True))
         for part in stream:
             if cancel is not None and cancel.is_set():
                 stream.close()
@@ -149,18 +261,99 @@ def pull_model(
     call(host, None, run)
 
 
-def _version(host: str, timeout: float) -> str | None:
+class _Gate(httpx.BaseTransport):
+    """The transport under every request to Ollama: the host check, then the bounds.
+
+    Any thread; one per client.
+    """
+
+    def __init__(self, allow_remote: bool, limits: Limits) -> None:
+        self._allow_remote = allow_remote
+        self._limits = limits
+        # A transport of our own also keeps httpx from sending Ollama's traffic to an
+        # HTTP_PROXY from the environment (it only reads proxies when it builds the transport).
+        self._inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request`` if its host is allowed; return a response read within bounds.
+
+        Raises:
+            RemoteHostError: the host is not loopback and remote use is off.
+            TimedOutError: the deadline passed before the request was sent.
+        """
+        origin = f"{request.url.scheme}://{request.url.netloc.decode('ascii')}"
+        check_host_allowed(origin, self._allow_remote)
+        _Bounded.check_time(origin, self._limits)
+        # Compressed answers would be inflated after the byte count: ask for none.
+        request.headers["Accept-Encoding"] = "identity"
+        response = self._inner.handle_request(request)
+        headers = [(k, v) for k, v in response.headers.raw if k.lower() != b"content-encoding"]
+        stream = _Bounded(cast(httpx.SyncByteStream, response.stream), origin, self._limits)
+        return httpx.Response(response.status_code, headers=headers, stream=stream,
+                              extensions=response.extensions)
+
+    def close(self) -> None:
+        """Close the connections."""
+        self._inner.close()
+
+
+class _Bounded(httpx.SyncByteStream):
+    """A response body that stops at the byte budget, the deadline or the cancel event."""
+
+    def __init__(self, stream: httpx.SyncByteStream, host: str, limits: Limits) -> None:
+        self._stream = stream
+        self._host = host
+        self._limits = limits
+
+    def __iter__(self) -> Iterator[bytes]:
+        """Yield the body's chunks as they come, within the limits."""
+        total = line = 0
+        for chunk in self._stream:
+            self.check_time(self._host, self._limits)
+            total += len(chunk)
+            newline = chunk.rfind(b"\n")
+            line = line + len(chunk) if newline < 0 else len(chunk) - newline - 1
+            if (line if self._limits.per_line else total) > self._limits.max_bytes:
+                raise TooLargeError(self._host, self._limits.max_bytes)
+            yield chunk
+
+    def close(self) -> None:
+        """Close the underlying response."""
+        self._stream.close()
+
+    @staticmethod
+    def check_time(host: str, limits: Limits) -> None:
+        """Raise if ``limits`` says to stop reading now."""
+        if limits.cancel is not None and limits.cancel.is_set():
+            raise CancelledError()
+        if limits.deadline is not None and limits.deadline.remaining() <= 0:
+            raise TimedOutError(host, limits.deadline.seconds)
+
+
+def _version(host: str, timeout: float, allow_remote: bool) -> str | None:
     # The ollama client has no call for /api/version, so ask with httpx, which it is built on.
+    limits = Limits(Deadline.after(timeout))
+
     def get() -> object:
-        response = httpx.get(f"{host}/api/version", timeout=timeout)
-        response.raise_for_status()
-        return response.json().get("version")
+        with httpx.Client(base_url=host, timeout=_timeout(timeout, limits),
+                          transport=_Gate(allow_remote, limits)) as http:
+            response = http.get("/api/version")
+            response.raise_for_status()
+            return response.json().get("version")
 
     try:
         version = call(host, None, get)
     except ServerError:
         return None
     return version if isinstance(version, str) else None
+
+
+def _timeout(silence: float, limits: Limits, connect: float = 5.0) -> httpx.Timeout:
+    """Return httpx's timeouts: ``silence`` s, and never past the deadline."""
+    if limits.deadline is not None:
+        silence = min(silence, limits.deadline.remaining())
+    silence = max(0.01, silence)
+    return httpx.Timeout(silence, connect=min(silence, connect))
 
 
 def _timeout_of(error: httpx.TimeoutException) -> float:
