@@ -201,6 +201,16 @@ class PasteSettings:
 
 
 @dataclass(frozen=True)
+class CommandsSettings:
+    """Spoken commands in dictations and `dictara clean` (never in file transcription)."""
+
+    enabled: bool = _setting(True, "Carry out \"new line\", \"new paragraph\" and \"scratch "
+                             "that\" when said on their own")
+    punctuation: bool = _setting(False, "Also turn \"period\", \"comma\", \"question mark\" "
+                                 "and \"colon\" said on their own into punctuation")
+
+
+@dataclass(frozen=True)
 class UiSettings:
     """Look and behaviour of the windows."""
 
@@ -222,6 +232,7 @@ class Settings:
     hotkey: HotkeySettings = field(default_factory=HotkeySettings)
     paste: PasteSettings = field(default_factory=PasteSettings)
     ui: UiSettings = field(default_factory=UiSettings)
+    commands: CommandsSettings = field(default_factory=CommandsSettings)
 
     def get(self, key: str) -> Any:
         """Return the value of a dotted key such as ``whisper.model``."""
@@ -256,7 +267,7 @@ _SECTIONS: dict[str, type] = {
     "whisper": WhisperSettings, "audio": AudioSettings, "dictation": DictationSettings,
     "recordings": RecordingsSettings,
     "ollama": OllamaSettings, "cleanup": CleanupSettings, "hotkey": HotkeySettings,
-    "paste": PasteSettings, "ui": UiSettings,
+    "paste": PasteSettings, "ui": UiSettings, "commands": CommandsSettings,
 }
 
 

@@ -50,7 +50,7 @@ def test_dictate_on_pulseaudio_matches_transcribe_and_stops_on_sigterm(pulse_mic
     assert "Traceback" not in err and "Error" not in err, err  # a whole dictation, no traceback
     assert "… printing, in the only sense" in err.lower(), err  # the live text
     result = json.loads(out)
-    assert set(result) == {"text", "duration", "language", "model", "committed_segments",
+    assert set(result) == {"text", "heard", "duration", "language", "model", "committed_segments",
                            "stop_to_final_ms", "recording"}
     assert (result["language"], result["model"]) == ("en", "tiny.en")
     assert Path(result["recording"]).is_file()

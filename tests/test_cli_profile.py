@@ -1,6 +1,10 @@
 """``dictara profile add | list | remove`` in process, with the test's DICTARA_HOME."""
 
 import json
+import os
+import subprocess
+import sys
+from typing import Any
 
 import pytest
 
@@ -68,3 +72,38 @@ def _listed(capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
     assert main(["profile", "list", "--json"]) == 0
     result: list[dict[str, object]] = json.loads(capsys.readouterr().out)
     return result
+
+
+def test_doctor_shows_the_app_in_front_and_its_profile(
+        xvfb_display: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import Xlib.display
+    import Xlib.X
+
+    assert main(["profile", "add", "quiet", "--app", "quiet*", "--paste-mode", "off"]) == 0
+    display = Xlib.display.Display(xvfb_display)
+    try:
+        screen = display.screen()
+        window = screen.root.create_window(0, 0, 50, 50, 0, screen.root_depth)
+        window.set_wm_class("quietapp", "QuietApp")
+        window.map()
+        display.sync()
+        window.set_input_focus(Xlib.X.RevertToParent, Xlib.X.CurrentTime)
+        display.sync()
+        monkeypatch.setenv("DISPLAY", xvfb_display)
+        monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+        monkeypatch.setenv("XDG_SESSION_TYPE", "x11")
+        seen = _doctor()["front_app"]
+    finally:
+        display.close()
+    assert seen == {"available": True, "app": "QuietApp", "aliases": ["quietapp"],
+                    "title": "", "profile": "quiet", "profiles": 1}
+    monkeypatch.setenv("XDG_SESSION_TYPE", "wayland")
+    seen = _doctor()["front_app"]
+    assert seen["available"] is False and "Wayland" in seen["error"]
+
+
+def _doctor() -> dict[str, Any]:
+    result = subprocess.run([sys.executable, "-m", "desktop", "doctor", "--json"],
+                            capture_output=True, text=True, env=os.environ.copy(), timeout=300)
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report

@@ -25,6 +25,7 @@ from desktop.cli import (
     recover,
     remote,
     transcribe,
+    vocab_cmd,
 )
 from desktop.cli.context import Context
 
@@ -32,7 +33,7 @@ EXIT_USAGE = 2
 _GUI_ONLY_FLAGS = ("--minimized", "--tray")
 
 COMMANDS = (transcribe, dictate, recover, history_cmd, clean, models_cmd, config_cmd, doctor,
-            remote, profile_cmd, edit_cmd)
+            remote, profile_cmd, edit_cmd, vocab_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,6 +3,10 @@
     dictara clean "um so what do you think"      # text as an argument
     pbpaste | dictara clean - --preset notes     # or from standard input
     dictara clean - --json < raw.txt             # {"raw", "cleaned", "backend", ...}
+
+Spoken commands ("new paragraph", "scratch that", ...) standing alone in the text are
+carried out first (``commands.*`` settings); the text with them applied is what is cleaned
+(the ``raw`` of ``--json``).
 """
 
 import argparse
@@ -12,8 +16,9 @@ import sys
 from typing import Any
 
 from desktop.cli.context import Context, error
+from desktop.engine import commands
 from desktop.engine.cleanup import PRESETS, Cleaner, CleanupOptions, CleanupResult, resolve_host
-from desktop.options import cleanup_options
+from desktop.options import cleanup_options, spoken_commands
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -47,7 +52,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     except ValueError as e:
         error(str(e))
         return EXIT_USAGE
-    result = Cleaner(options).clean(text)
+    result = Cleaner(options).clean(commands.apply(text, spoken_commands(ctx.settings)))
     print_result(result, as_json=args.json)
     return EXIT_OK
 
@@ -63,7 +68,7 @@ def command_options(
     Raises:
         ValueError: the host or the settings' preset is invalid, with the reason.
     """
-    options = cleanup_options(ctx.settings)
+    options = cleanup_options(ctx.settings, ctx.vocabulary())
     changes: dict[str, Any] = {"enabled": True}
     if preset:
         changes["preset"] = preset

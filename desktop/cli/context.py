@@ -4,6 +4,7 @@ import sys
 from dataclasses import dataclass
 
 from desktop.config import Settings, SettingsFile
+from desktop.engine.vocabulary import FileError, Vocabulary, VocabularyFile
 from desktop.paths import AppPaths
 
 
@@ -30,6 +31,14 @@ class Context:
         for problem in settings_file.problems:
             print(f"warning: {problem}", file=sys.stderr)
         return cls(paths, settings_file, settings)
+
+    def vocabulary(self) -> Vocabulary:
+        """Return the user's vocabulary; an unreadable file is a warning and none is used."""
+        try:
+            return VocabularyFile.beside(self.paths.config_file).load()
+        except FileError as e:
+            print(f"warning: {e} Going on without the vocabulary.", file=sys.stderr)
+            return Vocabulary()
 
 
 def error(message: str) -> None:

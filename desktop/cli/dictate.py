@@ -11,12 +11,12 @@ from types import FrameType
 from desktop.cli.clean import command_options
 from desktop.cli.context import Context, error
 from desktop.config import Error as SettingsError
-from desktop.engine import audio, models, spool
+from desktop.engine import audio, commands, models, spool
 from desktop.engine.cleanup import PRESETS, Cleaner, CleanupResult, LiveCleanup
 from desktop.engine.session import Dropout, Event, Failed, Finished, Listening, Session
 from desktop.engine.streaming import Partial
 from desktop.engine.transcriber import Transcriber
-from desktop.options import model_options, session_options
+from desktop.options import model_options, session_options, spoken_commands
 
 
 def add_parser(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -60,7 +60,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     except (SettingsError, models.Error, ValueError) as e:
         error(str(e))
         return 1 if isinstance(e, models.Error) else 2
-    options = dataclasses.replace(session_options(settings), max_seconds=args.seconds,
+    options = dataclasses.replace(session_options(settings, ctx.vocabulary()),
+                                  max_seconds=args.seconds,
                                   stop_after_silence=args.stop_after_silence)
     view = _Terminal(LiveCleanup(cleaner) if cleaner is not None else None)
     session = Session(transcriber, ctx.paths.recordings_dir, options, view.on_event,
@@ -78,7 +79,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     cleaned = view.finish_cleanup(finished)
     if not finished.text:
         print("Nothing was heard.", file=sys.stderr, flush=True)
-    _print_result(finished, cleaned, args.json)
+    _print_result(finished, cleaned, args.json, spoken_commands(settings))
     return 1 if view.failed else 0
 
 
@@ -143,14 +144,17 @@ class _Cleaned:
     stop_to_cleaned_ms: float
 
 
-def _print_result(finished: Finished, cleaned: _Cleaned | None, as_json: bool) -> None:
+def _print_result(finished: Finished, cleaned: _Cleaned | None, as_json: bool,
+                  spoken: commands.CommandOptions) -> None:
+    text = commands.apply(finished.text, spoken)  # "text" has the commands carried out
     if not as_json:
-        print(finished.text if cleaned is None else cleaned.result.cleaned, flush=True)
+        print(text if cleaned is None else cleaned.result.cleaned, flush=True)
         if cleaned is not None and cleaned.result.fallback_reason:
             print(f"warning: {cleaned.result.fallback_reason}", file=sys.stderr, flush=True)
         return
     data: dict[str, object] = {
-        "text": finished.text,
+        "text": text,
+        "heard": finished.text,
         "duration": round(finished.duration, 3),
         "language": finished.transcript.language,
         "model": finished.transcript.model,

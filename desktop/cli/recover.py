@@ -75,7 +75,8 @@ def _recover(info: spool.SpoolInfo, transcriber: Transcriber, ctx: Context,
         error(str(e))
         return False
     try:
-        transcript = transcriber.transcribe_file(path, transcribe_options(ctx.settings))
+        transcript = transcriber.transcribe_file(path, transcribe_options(ctx.settings,
+                                                                         ctx.vocabulary()))
     except decode.Error as e:
         error(str(e))
         return False

@@ -16,6 +16,7 @@ from desktop.engine import decode, export, models
 from desktop.engine.cleanup import Cleaner
 from desktop.engine.transcriber import TranscribeOptions, Transcriber
 from desktop.engine.transcript import Transcript
+from desktop.engine.vocabulary import Vocabulary
 from desktop.options import cleanup_options, model_options, transcribe_options
 
 
@@ -55,8 +56,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         error(str(e))
         return 1 if isinstance(e, models.Error) else 2
     transcriber = Transcriber(ref, model_options(settings))
-    options = transcribe_options(settings)
-    cleaner = _cleaner(settings) if args.clean else None
+    words = ctx.vocabulary()
+    options = transcribe_options(settings, words)
+    cleaner = _cleaner(settings, words) if args.clean else None
     output = _Output(args)
     failed = 0
     for path in args.files:
@@ -161,8 +163,8 @@ class _Output:
             print(export.render(transcript, self._fmt, cleaned), end="", flush=True)
 
 
-def _cleaner(settings: Settings) -> Callable[[str], str]:
-    cleaner = Cleaner(cleanup_options(settings))
+def _cleaner(settings: Settings, words: Vocabulary) -> Callable[[str], str]:
+    cleaner = Cleaner(cleanup_options(settings, words))
 
     def clean(text: str) -> str:
         result = cleaner.clean(text)

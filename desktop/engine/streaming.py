@@ -6,7 +6,9 @@ span up to that pause is decoded in advance at final quality (the file path's op
 beam 5, the committed text so far as the prompt) and the result is kept. If the pause
 reaches ``commit_silence``, or the span is already ``eager_span`` long, that text is
 committed: it never changes, and the next span starts at the pause. While a span is open,
-a cheaper decode (beam 1) of the whole open span gives the volatile partial text, at most
+a cheaper decode (beam 1) of the open span gives the volatile partial text: of its last
+``partial_window`` seconds only, joined to the previous partial's words where the two
+agree (a partial's cost grew with the span: 0.15 CPU-s at 1 s, 0.73 at 18 s), at most
 every ``partial_interval`` (none in a pause: nothing new was heard), and no more often
 than keeps partial decodes to ``partial_load`` of a CPU (a slower machine or a bigger
 model gets fewer partials, not a busier CPU); when two partials in a row agree on a
@@ -31,6 +33,7 @@ dictation ends its last sentence.
 """
 
 import dataclasses
+import difflib
 import logging
 import re
 import threading
@@ -56,6 +59,8 @@ TRAILING_OFF = "..."
 # of audio (read speech is 3-4 tokens a second): a looping decode stops there.
 MIN_TOKENS = 20
 TOKENS_PER_SECOND = 10
+# How many words at the end of the last partial are searched for a window's first words.
+STITCH_REACH = 12
 # What Whisper writes on non-speech (lower case, without punctuation).
 PHANTOMS = frozenset({
     "thank you", "thank you very much", "thanks for watching", "thank you for watching",
@@ -81,6 +86,8 @@ class StreamingOptions:
         partial_load: most share of one CPU spent on partial decodes: the next one
             starts no sooner than the last one's CPU seconds divided by this.
         partial_padding: ``encoder_padding`` of partial decodes.
+        partial_window: seconds at the end of the open span a partial decodes, the words
+            before them taken from the last partial (None: the whole span).
         partial_beam_size: beam width of partial decodes.
         min_speech: seconds of VAD speech a span needs to be decoded at all.
         pad: seconds of audio kept around speech when cutting.
@@ -99,6 +106,7 @@ class StreamingOptions:
     partial_interval: float = 1.0
     partial_load: float = 0.5
     partial_padding: float | None = 10.0
+    partial_window: float | None = 4.0
     partial_beam_size: int = 1
     min_speech: float = 0.25
     pad: float = 0.2
@@ -148,6 +156,11 @@ class _Job:
     start: int  # samples from the beginning of the recording
     end: int
     rest: str = ""  # partial text after ``end``, shown once the span is committed
+    span: int | None = None  # a partial of the end of a span: where the span starts
+
+    @property
+    def span_start(self) -> int:
+        return self.start if self.span is None else self.span
 
 
 class StreamingSession:
@@ -189,7 +202,10 @@ class StreamingSession:
         # The latest pause worth an advance decode, and the last advance decode's result.
         self._pause: tuple[int, int] | None = None
         self._advance: tuple[int, int, str] | None = None
-        self._last_partial: tuple[int, list[Segment]] | None = None
+        # The last partial's span start and segments (words, end in samples).
+        self._last_partial: tuple[int, list[tuple[list[str], int]]] | None = None
+        # The open span's start and its words last shown (before the held full stop).
+        self._volatile: tuple[int, str] = (0, "")
         self._error: BaseException | None = None
         self.committed: list[Committed] = []
         self.language = options.transcribe.language or ""
@@ -281,6 +297,7 @@ class StreamingSession:
         self._span_start = at
         self._speech_start = at if self._speech_end > at else None
         self._partial_upto = at
+        self._volatile = (at, rest)
 
     def _pause_cut(self) -> int:
         """Where a span ends at the current pause: a little after the last speech.
@@ -359,7 +376,11 @@ class StreamingSession:
             return None
         if self._paused("spec_silence") or time.monotonic() < self._next_partial:
             return None  # in a pause the advance decode gives the partial text
-        return _Job("partial", self._span_start, now)
+        start, window = self._span_start, self._options.partial_window
+        shown_from, shown = self._volatile
+        if window is not None and shown_from == start and shown:
+            start = max(start, self._quietest(now - int(window * SAMPLE_RATE)))
+        return _Job("partial", start, now, span=self._span_start)
 
     def _do(self, job: _Job) -> None:
         with self._cond:
@@ -431,14 +452,26 @@ class StreamingSession:
             if current and job.end - job.start >= self._samples("eager_span"):
                 self._cut(job.end)  # committed next, from the text just decoded
                 current = False
+            if current:
+                self._volatile = (job.start, text)
         if current:
             self._on_event(self._partial(text))
 
     def _partial_done(self, job: _Job, segments: list[Segment], began: float,
                       cpu: float) -> None:
         took = time.monotonic() - began
+        text = join_text(s.text for s in segments)
         with self._cond:
-            current = job.start == self._span_start and not self._commits
+            current = job.span_start == self._span_start and not self._commits
+            shown_from, shown = self._volatile
+            new: str | None = text
+            if current and shown and shown_from == job.span_start and not text:
+                new = None  # the partial looped, or heard nothing: keep what is shown
+            elif current and job.start > job.span_start:  # the end of the span only
+                new = _stitch(shown, text)
+                if new is None:
+                    log.info("A partial of the span's end did not join; the next is whole")
+                    self._volatile = (job.span_start, "")
             self._partial_upto = job.end
             # Keep the decoder idle at least half the time, so a stop rarely waits, and
             # partials to their share of the CPU. CTranslate2 computes on threads of its
@@ -447,29 +480,34 @@ class StreamingSession:
                                              cpu / self._options.partial_load)
             if current and self._options.agreement:
                 self._commit_agreed(job, segments)
-        if current:
-            self._on_event(self._partial(join_text(s.text for s in segments)))
+            if current and new is not None:
+                self._volatile = (job.span_start, new)
+        if current and new is not None:
+            self._on_event(self._partial(new))
 
     def _commit_agreed(self, job: _Job, segments: list[Segment]) -> None:
         """Cut the open span after the segments this partial and the last one agree on.
 
         LocalAgreement-2 (Macháček et al., "Turning Whisper into Real-Time Transcription
         System", 2023) at segment granularity: a segment two decodes of a growing span
-        agree on, and that is followed by another, is complete. Its end (snapped to the
-        quietest VAD frame near it) is cut and re-decoded at final quality.
+        agree on (same words, ending within SNAP_SECONDS; partials of the span's end
+        start at different points, so their first segments may differ), and that is
+        followed by another, is complete. Its end (snapped to the quietest VAD frame
+        near it) is cut and re-decoded at final quality.
         """
-        previous, self._last_partial = self._last_partial, (job.start, segments)
-        if previous is None or previous[0] != job.start:
+        placed = [(_words(s.text), job.start + int(s.end * SAMPLE_RATE)) for s in segments]
+        previous, self._last_partial = self._last_partial, (job.span_start, placed)
+        if previous is None or previous[0] != job.span_start:
             return
-        agreed = 0
-        for a, b in zip(previous[1][:-1], segments[:-1], strict=False):
-            if _words(a.text) != _words(b.text):
-                break
-            agreed += 1
-        for i in range(agreed, 0, -1):
+        reach = int(SNAP_SECONDS * SAMPLE_RATE)
+        earlier = previous[1][:-1]
+        for i in range(len(segments) - 1, 0, -1):
+            words, end = placed[i - 1]
+            if not any(w == words and abs(e - end) <= reach for w, e in earlier):
+                continue
             gap = (segments[i - 1].end + segments[i].start) / 2
             at = self._quietest(job.start + int(gap * SAMPLE_RATE))
-            if self._samples("eager_span") <= at - job.start and at < job.end:
+            if self._samples("eager_span") <= at - job.span_start and at < job.end:
                 self._cut(at, join_text(s.text for s in segments[i:]))
                 return
 
@@ -512,7 +550,8 @@ class StreamingSession:
             options = dataclasses.replace(options, language=self.language)
         padding = (self._options.partial_padding if kind == "partial"
                    else self._options.encoder_padding)
-        decoded = self._transcriber.transcribe_audio(audio, options, padding)
+        decoded = self._transcriber.transcribe_audio(audio, options, padding,
+                                                     looping_retry=kind != "partial")
         if decoded.segments and not self.language and kind != "partial":
             self.language = decoded.language
         return decoded.segments
@@ -535,6 +574,31 @@ class StreamingSession:
 
 def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def _stitch(before: str, after: str) -> str | None:
+    """Join the words of a span's end to the words of the whole span decoded before.
+
+    The two overlap: ``after`` starts inside audio ``before`` covers. They are joined
+    where they agree on two or more words in a row near ``before``'s end; ``after``'s
+    first words may differ (its audio starts at a pause, or inside a word).
+
+    Returns:
+        The joined text, or None when they agree nowhere.
+    """
+    a, b = before.split(), after.split()
+    first = max(0, len(a) - STITCH_REACH)
+    matcher = difflib.SequenceMatcher(None, [_key(w) for w in a[first:]],
+                                      [_key(w) for w in b], autojunk=False)
+    blocks = [m for m in matcher.get_matching_blocks() if m.size >= 2 and m.b <= 3]
+    if not blocks:
+        return None
+    best = max(blocks, key=lambda m: m.size)
+    return " ".join(a[: first + best.a] + b[best.b :])
+
+
+def _key(word: str) -> str:
+    return re.sub(r"[^a-z0-9']", "", word.lower())
 
 
 def _phantom(segments: list[Segment]) -> bool:

@@ -15,18 +15,19 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from faster_whisper.transcribe import get_compression_ratio
 from faster_whisper.vad import VadOptions, get_speech_timestamps, get_vad_model
 
-from desktop.engine import models, short_window
+from desktop.engine import models, short_window, vocabulary
 from desktop.engine.decode import SAMPLE_RATE, AudioArray, AudioFile
 from desktop.engine.memory import keep_heap_small, release_free_memory
 from desktop.engine.short_window import WhisperModel
 from desktop.engine.transcript import Segment, Transcript
+from desktop.engine.vocabulary import BiasMode, Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,9 @@ class TranscribeOptions:
         temperatures: the first decode's temperature, then those of the fallback decodes
             faster-whisper makes while the text looks wrong (repetitive or improbable).
         max_new_tokens: most tokens one decode may write (bounds a decode that loops).
+        vocabulary: the user's terms, which bias the decoder, and replacement rules,
+            which rewrite every segment it writes.
+        bias: how the terms bias the decoder: ``"hotwords"`` or ``"prompt"``.
     """
 
     language: str | None = None
@@ -76,6 +80,8 @@ class TranscribeOptions:
     without_timestamps: bool = False
     temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
     max_new_tokens: int | None = None
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    bias: BiasMode = "hotwords"
 
 
 @dataclass(frozen=True)
@@ -236,7 +242,8 @@ class Transcriber:
                           tuple(segments), warnings)
 
     def transcribe_audio(self, audio: AudioArray, options: TranscribeOptions,
-                         encoder_padding: float | None = None) -> Decoded:
+                         encoder_padding: float | None = None, *,
+                         looping_retry: bool = True) -> Decoded:
         """Transcribe a 16 kHz mono buffer in one call (for live dictation).
 
         Args:
@@ -244,7 +251,9 @@ class Transcriber:
             options: decoding options.
             encoder_padding: seconds of silence the encoder sees after the audio instead
                 of the rest of the 30-s window (see :mod:`desktop.engine.short_window`).
-                Should Whisper loop on the shorter window, the full one is decoded.
+            looping_retry: should Whisper loop on the shorter window, decode the full
+                one; otherwise return no segments (for a preview: a full window costs
+                four times as much).
 
         Returns:
             The segments, with times relative to the buffer's start, and the language.
@@ -254,6 +263,9 @@ class Transcriber:
             segments = list(found)
         text = " ".join(s.text for s in segments)
         if encoder_padding is not None and get_compression_ratio(text) > LOOPING_COMPRESSION:
+            if not looping_retry:
+                log.info("Whisper looped on a shortened window; nothing kept")
+                return Decoded([], language or "")
             log.info("Whisper looped on a shortened window; decoding the full window")
             return self.transcribe_audio(audio, options)
         return Decoded(segments, language or "")
@@ -283,17 +295,22 @@ class Transcriber:
     ) -> tuple[Iterator[Segment], str | None]:
         if audio.size == 0 or float(np.max(np.abs(audio))) < SILENCE_PEAK:
             return iter(()), options.language
+        words, tokenizer = options.vocabulary, model.hf_tokenizer
+        bias = vocabulary.bias(words.spellings, options.initial_prompt, options.bias,
+                               lambda text: len(tokenizer.encode(text, add_special_tokens=False)))
         raw, info = model.transcribe(
             audio,
             language=options.language,
             beam_size=options.beam_size,
             vad_filter=options.vad,
-            initial_prompt=options.initial_prompt,
+            initial_prompt=bias.initial_prompt,
+            hotwords=bias.hotwords,
             without_timestamps=options.without_timestamps,
             temperature=list(options.temperatures),
             max_new_tokens=options.max_new_tokens,
         )
-        found = (Segment(s.start, s.end, s.text.strip()) for s in raw if s.text.strip())
+        found = (Segment(s.start, s.end, words.rewrite(s.text.strip())) for s in raw
+                 if s.text.strip() and not vocabulary.is_echo(s.text, bias.terms))
         return found, info.language
 
     def _checkpoint(self, cancel: threading.Event | None) -> None:

@@ -51,16 +51,18 @@ def stream(transcriber: Transcriber, audio: np.ndarray, options: StreamingOption
 class CountingTranscriber(Transcriber):
     calls = 0
 
-    def transcribe_audio(self, audio, options, encoder_padding=None):  # type: ignore[no-untyped-def]
+    def transcribe_audio(self, audio, options, encoder_padding=None, *, looping_retry=True):  # type: ignore[no-untyped-def]
         self.calls += 1
-        return super().transcribe_audio(audio, options, encoder_padding)
+        return super().transcribe_audio(audio, options, encoder_padding,
+                                        looping_retry=looping_retry)
 
 
 class ScriptedTranscriber:
     """Partials (beam 1) say "one." up to 3 s, then "two"; final decodes say "final"."""
 
     def transcribe_audio(self, audio: np.ndarray, options: TranscribeOptions,
-                         encoder_padding: float | None = None) -> Decoded:
+                         encoder_padding: float | None = None, *,
+                         looping_retry: bool = True) -> Decoded:
         seconds = len(audio) / 16000
         if options.beam_size > 1:
             return Decoded([Segment(0.0, seconds, "final")], "en")
@@ -140,8 +142,10 @@ def test_a_stop_after_a_short_pause_reuses_the_advance_decode(transcriber: Trans
 
 
 def test_two_partials_that_agree_commit_the_segment_they_agree_on() -> None:
+    # The scripted texts do not follow the audio: partials of the whole span only.
     options = StreamingOptions(TranscribeOptions(language="en"), spec_silence=5.0,
-                               commit_silence=5.0, eager_span=2.0, partial_interval=0.1)
+                               commit_silence=5.0, eager_span=2.0, partial_interval=0.1,
+                               partial_window=None)
     text, events = stream(ScriptedTranscriber(), load(LJ / "LJ001-0001.wav"),  # type: ignore[arg-type]
                           options, speed=4.0)
     commits = [e for e in events if isinstance(e, Committed)]
@@ -161,7 +165,8 @@ class PromptedTranscriber:
         self.calls: list[tuple[float, TranscribeOptions]] = []
 
     def transcribe_audio(self, audio: np.ndarray, options: TranscribeOptions,
-                         encoder_padding: float | None = None) -> Decoded:
+                         encoder_padding: float | None = None, *,
+                         looping_retry: bool = True) -> Decoded:
         self.calls.append((len(audio) / 16000, options))
         if options.beam_size == 1:
             return Decoded([], "")
@@ -210,7 +215,8 @@ class SayingTranscriber:
         self.partial_times: list[float] = []
 
     def transcribe_audio(self, audio: np.ndarray, options: TranscribeOptions,
-                         encoder_padding: float | None = None) -> Decoded:
+                         encoder_padding: float | None = None, *,
+                         looping_retry: bool = True) -> Decoded:
         if options.beam_size == 1:
             self.partial_paddings.append(encoder_padding)
             self.partial_times.append(time.monotonic())
@@ -261,3 +267,39 @@ def test_partials_keep_to_their_share_of_the_time_and_their_padding() -> None:
     # after it began (not 100 ms, which keeping the decoder idle half the time allows).
     assert len(gaps) >= 3 and gaps.min() >= 0.2 - 0.01
     assert set(saying.partial_paddings) == {4.0}
+
+
+class PlacedTranscriber:
+    """Says one word per 0.4 s of ``clip``, named by its place ("w0 w1 …"), for whatever
+    part of the clip it is given; notes the seconds of audio each partial decodes."""
+
+    def __init__(self, clip: np.ndarray) -> None:
+        self.clip = clip
+        self.partial_seconds: list[float] = []
+
+    def transcribe_audio(self, audio: np.ndarray, options: TranscribeOptions,
+                         encoder_padding: float | None = None, *,
+                         looping_retry: bool = True) -> Decoded:
+        start = next(int(i) for i in np.flatnonzero(self.clip == audio[0])
+                     if np.array_equal(self.clip[i : i + 400], audio[:400]))
+        if options.beam_size == 1:
+            self.partial_seconds.append(len(audio) / 16000)
+        first, last = -(-start // 6400), (start + len(audio)) // 6400
+        words = " ".join(f"w{k}" for k in range(first, last))
+        return Decoded([Segment(0.0, len(audio) / 16000, words)] if words else [], "en")
+
+
+def test_partials_of_a_long_span_decode_its_end_and_join_the_words_before() -> None:
+    clip = load(LJ / "LJ001-0001.wav")
+    placed = PlacedTranscriber(clip)
+    options = StreamingOptions(TranscribeOptions(language="en"), spec_silence=5.0,
+                               commit_silence=5.0, eager_span=30.0, partial_interval=0.3,
+                               partial_window=3.0)
+    _, events = stream(placed, clip, options, speed=2.0)  # type: ignore[arg-type]
+    shown = [e.text.split() for e in events if isinstance(e, Partial) and e.text]
+    # Every partial reads w0, w1, … without a gap or a repeat, however it was joined.
+    assert len(shown) >= 5
+    assert all(words == [f"w{k}" for k in range(len(words))] for words in shown)
+    assert max(len(words) for words in shown) * 0.4 >= 6.0
+    # Past the first 3 s, partials decode 3 s (and the way back to a pause), not the span.
+    assert max(placed.partial_seconds) <= 3.0 + 0.3 + 0.05

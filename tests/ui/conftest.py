@@ -4,6 +4,7 @@ The QApplication runs on a private Xvfb display when Xvfb is installed (so the c
 is the real X11 one that ``xclip`` reads), and on the offscreen platform otherwise.
 """
 
+import gc
 import os
 import shutil
 from collections.abc import Iterator
@@ -94,6 +95,11 @@ def make_app(qapp: QApplication, qtbot: QtBot, tmp_path: Path,
     for app in made:
         app.window.hide()
         app.shutdown()
+    # Collect this test's Qt objects now, on the GUI thread: left to chance, the collector
+    # runs in whichever thread allocates next (a cleanup or capture thread of a later test),
+    # and a QObject with timers destroyed there is a Qt warning, and so a failure.
+    del made[:]
+    gc.collect()
 
 
 def wait_state(qtbot: QtBot, app: DictaraApp, state: State, timeout: int = 60_000) -> None:

@@ -129,7 +129,8 @@ class Cleaner:
                     context=before,
                 )
             reason = guard.check(chunk, answer.text, preset=opts.preset,
-                                 done_reason=answer.done_reason)
+                                 done_reason=answer.done_reason,
+                                 allowed=frozenset(opts.vocabulary))
             if reason:
                 raise OffTaskError(reason)
             done.append(answer.text)

@@ -192,7 +192,8 @@ class OllamaCleaner:
             events.put(("error", e))
 
     def _cleanup_prompt(self, text: str, context: str) -> list[dict[str, str]]:
-        return prompts.messages(text, self.options.preset, self.options.custom_prompt, context)
+        return prompts.messages(text, self.options.preset, self.options.custom_prompt, context,
+                                spellings=self.options.vocabulary)
 
     def _load(self) -> None:
         try:

@@ -24,6 +24,8 @@ class CleanupOptions:
         keep_alive: how long Ollama keeps the model loaded after a request (``"10m"``).
         allow_remote: whether text may be sent to an Ollama that is not on this computer.
         enabled: whether the LLM is used at all; when False only the rule-based cleanup runs.
+        vocabulary: the user's spellings (terms and written forms of replacement rules),
+            which the model is told to keep and the guard accepts as said.
     """
 
     host: str = DEFAULT_HOST
@@ -34,6 +36,7 @@ class CleanupOptions:
     keep_alive: str = "10m"
     allow_remote: bool = False
     enabled: bool = True
+    vocabulary: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.preset not in PRESETS:
