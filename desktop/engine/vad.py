@@ -17,6 +17,11 @@ CONTEXT = 64
 THRESHOLD = 0.5
 # Below this a frame ends speech (Silero's default neg_threshold = threshold - 0.15).
 NEG_THRESHOLD = 0.35
+# Frames classified together. One ONNX run of three frames costs 0.22 ms against 0.11 for
+# one, and fed 20-ms blocks in real time, each run pays again for caches gone cold while
+# the thread slept: the VAD cost 0.015 CPU-s per second of audio, a quarter of what one
+# decode of the recording costs with tiny.en. Decisions come up to 64 ms later.
+BATCH_FRAMES = 3
 
 
 class StreamingVad:
@@ -39,8 +44,17 @@ class StreamingVad:
         self.probs: list[float] = []
 
     def feed(self, audio: AudioArray) -> int:
-        """Add 16 kHz mono audio and return how many new frames were classified."""
+        """Add 16 kHz mono audio and return how many new frames were classified.
+
+        Frames are classified BATCH_FRAMES or more at a time (see :meth:`flush`).
+        """
         self._pending = np.concatenate([self._pending, audio])
+        if len(self._pending) < BATCH_FRAMES * FRAME:
+            return 0
+        return self.flush()
+
+    def flush(self) -> int:
+        """Classify every complete frame fed so far; return how many were new."""
         count = len(self._pending) // FRAME
         if count == 0:
             return 0

@@ -159,6 +159,7 @@ class DictationWindow(QWidget):
 
     def show_listening(self, hint: str) -> None:
         """A dictation started: state, level, the words so far, and how to stop."""
+        self._hint = hint  # shown again when a countdown is called off
         self._set_phase(Phase.LISTENING, "Listening…", hint)
         self.meter.reset()
         self.meter.show()

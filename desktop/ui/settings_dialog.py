@@ -25,13 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import config
-from desktop.engine import audio, profiles
+from desktop.engine import audio, profiles, vocabulary
 from desktop.engine.cleanup import PRESETS, ServerStatus, probe_server, pull_model, resolve_host
 from desktop.ui.jobs import Progress, describe_error
 from desktop.ui.model_page import ModelPage
 from desktop.ui.profiles_page import ProfilesPage
 from desktop.ui.services import Services
 from desktop.ui.status import AMBER, GREEN, GREY, light
+from desktop.ui.vocabulary_page import VocabularyPage
 
 DEFAULT_MIC = "System default"
 
@@ -67,6 +68,9 @@ class SettingsDialog(QDialog):
         self.profiles_page = ProfilesPage(profiles.ProfileFile(services.paths.profiles_file), s,
                                           self)
         self.tabs.addTab(self.profiles_page, "Profiles")
+        self.vocabulary_page = VocabularyPage(
+            vocabulary.VocabularyFile.beside(services.paths.config_file), s, self)
+        self.tabs.addTab(self.vocabulary_page, "Vocabulary")
         self.error = QLabel(self)
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #e5484d")
@@ -103,6 +107,7 @@ class SettingsDialog(QDialog):
             "dictation.stop_after_silence": self.stop_after_silence.value(),
             "whisper.unload_after": self.unload_after.value(),
             "ui.theme": self.theme.currentText(),
+            **self.vocabulary_page.values(),
         }
 
     def accept(self) -> None:
@@ -115,7 +120,8 @@ class SettingsDialog(QDialog):
                 raise ValueError("The custom preset needs instructions in Custom prompt.")
             self.services.settings.apply(values)
             self.profiles_page.apply()
-        except (config.Error, ValueError, profiles.Error) as e:
+            self.vocabulary_page.apply()
+        except (config.Error, ValueError, profiles.Error, vocabulary.Error) as e:
             self._show_error(str(e))
             return
         except OSError as e:

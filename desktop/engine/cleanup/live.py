@@ -16,7 +16,6 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from desktop.engine.cleanup.chunking import tail_of, word_count
 from desktop.engine.cleanup.cleaner import Cleaner
@@ -65,12 +64,6 @@ def complete_unit(pending: str, idle: float) -> int:
     return 0
 
 
-@dataclass(frozen=True)
-class _Piece:
-    raw: str
-    result: CleanupResult
-
-
 class LiveCleanup:
     """Cleans one dictation's committed text in pieces while it is spoken.
 
@@ -93,7 +86,7 @@ class LiveCleanup:
         self._grew_at = time.monotonic()
         self._sent = 0  # characters of the committed text handed to pieces
         self._final: str | None = None
-        self._pieces: list[_Piece] = []
+        self._pieces: list[CleanupResult] = []
         self._unavailable: str | None = None  # why the model could not be asked
         self._cancel = threading.Event()  # the user cancelled: the rules do the rest
         self._stop_pieces = threading.Event()  # pieces under way are not needed
@@ -134,6 +127,8 @@ class LiveCleanup:
             self._stop_pieces.set()
             if thread is not None:
                 thread.join()
+            if self._cancel.is_set():
+                return self._cleaner.clean_by_rules(final, on_text=self._on_text)
             return self._cleaner.clean(final, self._on_text, self._cancel, urgent=True)
         if thread is None:
             self._run()
@@ -173,7 +168,7 @@ class LiveCleanup:
                 self._changed.wait(_POLL)
 
     def _clean(self, raw: str) -> None:
-        before = [p.result.cleaned for p in self._pieces]
+        before = [p.cleaned for p in self._pieces]
 
         def emit(text: str) -> None:
             if self._on_text is not None:
@@ -186,14 +181,14 @@ class LiveCleanup:
                                          context=tail_of(self._join(before)), urgent=True)
             if result.model_unavailable:
                 self._unavailable = result.fallback_reason
-        self._pieces.append(_Piece(raw, result))
+        self._pieces.append(result)
 
     def _join(self, texts: list[str]) -> str:
         texts = [t.strip() for t in texts if t.strip()]
         return self._joiner.join(texts) if self._joiner else join_text(texts)
 
     def _result(self, final: str, start: float) -> CleanupResult:
-        results = [p.result for p in self._pieces]
+        results = self._pieces
         cleaned = self._join([r.cleaned for r in results])
         by_model = [r for r in results if r.backend == "ollama"]
         # A piece too short to need the model (a last word or two) is no fallback.

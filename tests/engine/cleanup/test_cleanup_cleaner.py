@@ -218,3 +218,16 @@ def test_one_cleaner_asks_for_the_model_capabilities_once(fake_ollama: FakeOllam
 
 def _warm_up_records(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
     return [r for r in caplog.records if r.getMessage().startswith("Warm-up of llama3.2:3b")]
+
+
+def test_vocabulary_spellings_are_sent_and_not_added_words(fake_ollama: FakeOllama) -> None:
+    raw = "in 1465 swainheim and panorps began printing in the monastery of subiakal near rome"
+    answer = "In 1465 Sweynheim and Pannartz began printing in the monastery of Subiaco near Rome."
+    fake_ollama.reply = lambda messages: answer
+    plain = Cleaner(options(fake_ollama.url)).clean(raw)
+    assert plain.fallback_reason == guard.ADDED
+    terms = ("Pannartz", "Basle", "Subiaco", "Sweynheim")
+    spelt = Cleaner(options(fake_ollama.url, vocabulary=terms)).clean(raw)
+    assert (spelt.backend, spelt.cleaned) == ("ollama", answer)
+    last = fake_ollama.bodies("/api/chat")[-1]["messages"][-1]["content"]
+    assert last.startswith("<spellings>Sweynheim, Subiaco</spellings>\n<transcript>")
