@@ -274,15 +274,20 @@ def run_gui(argv: Sequence[str], files: Sequence[Path] = ()) -> int:
 
     paths = AppPaths.default()
     server: IpcServer | None = None
+    ipc_problem = ""
     try:
         server = send_or_listen(ipc.server_address(paths.config_file.parent), lambda: "idle",
                                 paths=tuple(str(f) for f in files))
         if server is None:
             log.info("Dictara is already running; handed it over")
             return 0
+    except ipc.UnsafeAddressError as e:
+        ipc_problem = str(e)  # someone else's socket: the user must hear of it
     except ipc.Error as e:
         log.warning("%s", e)
     app = DictaraApp(qapp, paths, server=server)
+    if ipc_problem:
+        app.services.messages.warning(ipc_problem)
     qapp.aboutToQuit.connect(app.shutdown)
     _quit_on_signals(qapp)
     app.start(hidden=bool({"--tray", "--minimized"} & set(argv)), files=files)

@@ -377,11 +377,15 @@ def is_echo(text: str, terms: tuple[str, ...]) -> bool:
     audio when given hotwords or a prompt (faster-whisper #1356).
 
     It is when every word of it belongs to the terms offered and it names two or more of
-    them: a single term said on its own ("Gutenberg.") is kept.
+    them: a single term said on its own ("Gutenberg.") is kept. Punctuation without a word
+    (". . . .", seen with the terms in the prompt on noise at -66 dBFS) is the list's
+    punctuation written back.
     """
     said = [w.casefold() for w in _WORD.findall(text)]
-    if not said or not terms:
+    if not terms:
         return False
+    if not said:
+        return bool(text.strip())
     known = {w.casefold() for t in terms for w in _WORD.findall(t)}
     named = {t for t in terms if _said(t, set(said))}
     return all(w in known for w in said) and len(named) >= 2

@@ -172,6 +172,7 @@ def test_an_echo_of_the_list_is_recognised_but_a_term_said_alone_is_not() -> Non
     assert not is_echo("Gutenberg.", terms)
     assert not is_echo("Gutenberg and Schoeffer printed it.", terms)
     assert not is_echo("Schoeffer, Gutenberg.", ())
+    assert is_echo(". . . .", terms) and not is_echo(". . . .", ())
 
 
 def test_the_cleanup_is_told_the_terms_the_text_names_or_nearly_names() -> None:

@@ -104,3 +104,24 @@ def test_a_socket_folder_open_to_others_is_refused(shared: Path) -> None:
     result = dictara("toggle")
     assert result.returncode == 1
     assert_one_sentence(result.stderr, f"will not use {folder}", "other users can open it")
+
+
+def test_the_window_says_why_dictara_toggle_cannot_reach_it(shared: Path) -> None:
+    folder = Path(address()).parent
+    folder.mkdir()
+    folder.chmod(0o777)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    app = subprocess.Popen([sys.executable, "-m", "desktop", "--tray"], cwd=ROOT, env=env,
+                           stderr=subprocess.PIPE, text=True)
+    try:
+        assert app.stderr is not None
+        for line in app.stderr:  # the message bridge logs what the window shows
+            assert "Traceback" not in line
+            if "desktop.ui.messages" in line:
+                assert f"will not use {folder}" in line and "other users can open it" in line
+                break
+        else:
+            pytest.fail("the window started without saying why toggle cannot reach it")
+    finally:
+        app.terminate()
+        app.wait(timeout=30)

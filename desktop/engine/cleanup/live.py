@@ -7,19 +7,27 @@ pause, or once too many words wait, whatever is there), with the end of the clea
 before it as read-only context. At stop only the tail is left to clean. Each piece goes
 through the guard on its own; a rejected or failed piece falls back to the rules alone.
 
+Spoken commands ("new paragraph", "scratch that", see :mod:`desktop.engine.commands`)
+bound pieces: the text before one is a piece of its own, and the command is carried out
+on the cleaned text, so the model never sees it and a layout it might not keep is
+applied outside it.
+
 Presets whose layout depends on the whole text (``email``, ``custom``) are not cleaned in
-pieces: they get one cleanup of the final text at stop, as before.
+pieces: they get one cleanup of the final text at stop (cut only at its commands).
 """
 
 import logging
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from desktop.engine.cleanup.chunking import tail_of, word_count
 from desktop.engine.cleanup.cleaner import Cleaner
 from desktop.engine.cleanup.options import Backend, CleanupResult
+from desktop.engine.commands import Command, CommandOptions, Found
+from desktop.engine.commands import find as find_commands
+from desktop.engine.commands import join as join_after_command
 from desktop.engine.transcript import join_text
 
 log = logging.getLogger(__name__)
@@ -33,6 +41,7 @@ _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)")
 _CLAUSE_END = re.compile(r"[,;:](?=\s)")
 _SHOWING = "; showing the rule-based cleanup."
 _GLUED = " \t\n.,;:!?…"
+_NO_COMMANDS = CommandOptions(enabled=False)
 
 
 def cleans_in_pieces(cleaner: Cleaner) -> bool:
@@ -74,11 +83,14 @@ class LiveCleanup:
     Args:
         cleaner: the cleaner of the dictation's preset.
         on_text: called on the worker thread with the whole cleaned text so far.
+        spoken: which spoken commands to carry out (none by default).
     """
 
-    def __init__(self, cleaner: Cleaner, on_text: Callable[[str], None] | None = None) -> None:
+    def __init__(self, cleaner: Cleaner, on_text: Callable[[str], None] | None = None,
+                 spoken: CommandOptions = _NO_COMMANDS) -> None:
         self._cleaner = cleaner
         self._on_text = on_text
+        self._spoken = spoken
         self._joiner = JOINERS.get(cleaner.options.preset)
         self._in_pieces = cleans_in_pieces(cleaner)
         self._changed = threading.Condition()
@@ -86,7 +98,7 @@ class LiveCleanup:
         self._grew_at = time.monotonic()
         self._sent = 0  # characters of the committed text handed to pieces
         self._final: str | None = None
-        self._pieces: list[CleanupResult] = []
+        self._pieces: list[CleanupResult | Command] = []
         self._unavailable: str | None = None  # why the model could not be asked
         self._cancel = threading.Event()  # the user cancelled: the rules do the rest
         self._stop_pieces = threading.Event()  # pieces under way are not needed
@@ -118,20 +130,21 @@ class LiveCleanup:
         """
         start = time.monotonic()
         with self._changed:
-            sent = self._committed[: self._sent]
-            whole = not self._in_pieces or not final.startswith(sent) or not final.strip()
+            start_over = not final.startswith(self._committed[: self._sent])
             self._final = final
             self._changed.notify_all()
             thread = self._thread
-        if whole:
+        if start_over:  # the final text does not continue what was cleaned: clean it all
+            log.info("The final text differs from the committed text; cleaning all of it")
             self._stop_pieces.set()
             if thread is not None:
                 thread.join()
+            thread, self._pieces, self._sent = None, [], 0
+            self._stop_pieces = threading.Event()
             if self._cancel.is_set():
-                return self._cleaner.clean_by_rules(final, on_text=self._on_text)
-            return self._cleaner.clean(final, self._on_text, self._cancel, urgent=True)
+                self._stop_pieces.set()
         if thread is None:
-            self._run()
+            self._run()  # in this thread: no piece was complete before the stop
         else:
             thread.join()
         return self._result(final, start)
@@ -147,28 +160,48 @@ class LiveCleanup:
         """The worker: clean the next unit whenever one is complete, until the tail is done."""
         try:
             while (piece := self._next_piece()) is not None:
-                self._clean(piece)
+                if isinstance(piece, Command):
+                    self._pieces.append(piece)
+                    if self._on_text is not None:
+                        self._on_text(self._join(self._pieces))
+                else:
+                    self._clean(piece)
         except Exception:  # thread boundary: finish() falls back to the rules for the rest
             log.exception("Live cleanup failed")
 
-    def _next_piece(self) -> str | None:
-        """Wait for the next unit (the tail once finishing); None when all is sent."""
+    def _next_piece(self) -> str | Command | None:
+        """Wait for the next unit or command (the tail once finishing); None when done."""
         with self._changed:
             while True:
-                if self._final is not None:
-                    tail = _unglued(self._final[self._sent :])
-                    self._sent = len(self._final)
-                    self._committed = self._final
-                    return tail or None
-                pending = self._committed[self._sent :]
+                finishing = self._final is not None
+                pending = (self._final or self._committed)[self._sent :]
+                found = self._first_command(pending, finishing)
+                if found is not None:  # the text before it, then the command
+                    before = _unglued(pending[: found.start])
+                    self._sent += found.start if before else found.end
+                    return before or found.command
+                if finishing:
+                    self._sent += len(pending)
+                    return _unglued(pending) or None
                 size = complete_unit(pending, time.monotonic() - self._grew_at)
                 if size and _unglued(pending[:size]):
                     self._sent += size
                     return _unglued(pending[:size])
                 self._changed.wait(_POLL)
 
+    def _first_command(self, pending: str, finishing: bool) -> Found | None:
+        """Return the first command in ``pending`` once it is certain to stand alone.
+
+        While the dictation goes on, one at the very end of the committed text with no
+        punctuation after it waits: the next words may carry on ("scratch that | surface").
+        """
+        found = next(iter(find_commands(pending, self._spoken)), None)
+        if found is None or finishing or found.end < len(pending):
+            return found
+        return found if pending[: found.end].rstrip()[-1] in _GLUED else None
+
     def _clean(self, raw: str) -> None:
-        before = [p.cleaned for p in self._pieces]
+        before = list(self._pieces)
 
         def emit(text: str) -> None:
             if self._on_text is not None:
@@ -183,13 +216,27 @@ class LiveCleanup:
                 self._unavailable = result.fallback_reason
         self._pieces.append(result)
 
-    def _join(self, texts: list[str]) -> str:
-        texts = [t.strip() for t in texts if t.strip()]
-        return self._joiner.join(texts) if self._joiner else join_text(texts)
+    def _join(self, pieces: Sequence[CleanupResult | Command | str]) -> str:
+        """Join cleaned pieces (and the text streaming in) as the transcript's segments
+        are joined, carrying out the commands between them."""
+        out, after_command = "", False
+        for piece in pieces:
+            if isinstance(piece, Command):
+                out, after_command = piece.after(out), True
+                continue
+            text = (piece.cleaned if isinstance(piece, CleanupResult) else piece).strip()
+            if not text:
+                continue
+            if after_command or not out:
+                out = join_after_command(out, text)
+            else:
+                out = self._joiner.join([out, text]) if self._joiner else join_text([out, text])
+            after_command = False
+        return out
 
     def _result(self, final: str, start: float) -> CleanupResult:
-        results = self._pieces
-        cleaned = self._join([r.cleaned for r in results])
+        results = [p for p in self._pieces if isinstance(p, CleanupResult)]
+        cleaned = self._join(self._pieces)
         by_model = [r for r in results if r.backend == "ollama"]
         # A piece too short to need the model (a last word or two) is no fallback.
         fallbacks = [r for r in results if r.backend != "ollama" and r.fallback_reason]

@@ -12,6 +12,7 @@ from desktop.engine.cleanup.live import MAX_PIECE_WORDS, PAUSE_SECONDS, complete
 from desktop.engine.cleanup.ollama_cleaner import Deadline
 from desktop.engine.cleanup.prompts import OPEN_CONTEXT, transcript_of
 from desktop.engine.cleanup.turns import Turns
+from desktop.engine.commands import CommandOptions
 from tests.fake_ollama import FakeOllama, tidy
 
 FIRST = "um so the first thing is the budget for next year."
@@ -211,3 +212,44 @@ def test_a_cancelled_wait_for_a_turn_raises() -> None:
         cancel.set()
         with pytest.raises(CancelledError), turns.turn("h", Deadline.after(5), cancel, True):
             pass
+
+
+SPOKEN = CommandOptions(enabled=True)
+
+
+def spoken_live(url: str, **changes: Any) -> LiveCleanup:
+    options = CleanupOptions(host=url, **{"timeout": 5.0, **changes})
+    return LiveCleanup(Cleaner(options), spoken=SPOKEN)
+
+
+def test_spoken_commands_bound_pieces_and_never_reach_the_model(fake_ollama: FakeOllama) -> None:
+    cleanup = spoken_live(fake_ollama.url)
+    said = (f"{FIRST} New paragraph. {SECOND} I like the red one best, I think. Scratch that! "
+            f"{TAIL}")
+    cleanup.feed(said)
+    result = cleanup.finish(said)
+
+    assert not any("paragraph" in t or "cratch" in t for t in chat_texts(fake_ollama))
+    assert result.raw == said  # the raw text is what was heard
+    assert result.cleaned == ("So the first thing is the budget for next year.\n\n"
+                              "We need to to cut travel by ten percent. "
+                              "And then we can talk about hiring.")
+
+
+def test_command_words_mid_sentence_are_text(fake_ollama: FakeOllama) -> None:
+    cleanup = spoken_live(fake_ollama.url)
+    said = "we wrote a new paragraph about safety and please don't scratch that surface"
+    cleanup.feed("we wrote a new paragraph about safety and please don't scratch that")
+    time.sleep(0.3)  # a command at the end of the committed text waits for what follows
+    result = cleanup.finish(said)
+    assert chat_texts(fake_ollama) == [said]
+    assert "scratch that surface" in result.cleaned
+
+
+def test_commands_apply_to_a_whole_text_preset_too(fake_ollama: FakeOllama) -> None:
+    cleanup = spoken_live(fake_ollama.url, preset="email")
+    said = "hi tom, new line, the budget is done. thanks anna"
+    result = cleanup.finish(said)
+    assert chat_texts(fake_ollama) == ["the budget is done. thanks anna"]  # "hi tom": rules
+    assert result.raw == said
+    assert result.cleaned.startswith("Hi tom") and "\nThe budget is done." in result.cleaned
