@@ -73,6 +73,7 @@ class DictaraApp:
         keys: "KeySender | None" = None,
         make_transcriber: "Callable[[], Transcriber] | None" = None,
     ) -> None:
+        from desktop.engine.vocabulary import VocabularyFile
         from desktop.ui.cleaners import Cleaners
         from desktop.ui.desktop_integration import DesktopIntegration
         from desktop.ui.dictation import Dictation
@@ -82,6 +83,7 @@ class DictaraApp:
         from desktop.ui.main_window import MainWindow
         from desktop.ui.speech_model import SpeechModel
         from desktop.ui.theme import ThemeManager
+        from desktop.ui.vocabulary_model import VocabularyModel
 
         self.qapp = qapp
         self.launched = _LAUNCHED
@@ -92,10 +94,13 @@ class DictaraApp:
         services = self.services = build_services(paths or AppPaths.default(), sounddevice)
         self.theme = ThemeManager(qapp, services.settings.settings.ui.theme)
         self.speech_model = SpeechModel(services, make_transcriber)
-        self.cleaners = Cleaners(services.settings, services.messages)
+        self.vocabulary = VocabularyModel(VocabularyFile.beside(services.paths.config_file),
+                                          services.messages)
+        self.cleaners = Cleaners(services.settings, services.messages, self.vocabulary)
         self.documents = Documents(services, self.cleaners)
-        self.dictation = Dictation(services, self.speech_model, self.documents, self.cleaners)
-        self.library = Library(services, self.speech_model, self.documents)
+        self.dictation = Dictation(services, self.speech_model, self.documents, self.cleaners,
+                                   self.vocabulary)
+        self.library = Library(services, self.speech_model, self.documents, self.vocabulary)
         self.window = MainWindow(services, self.speech_model, self.dictation, self.documents,
                                  self.library, self.cleaners)
         self.integration = DesktopIntegration(services, self.dictation, server,
@@ -141,7 +146,7 @@ class DictaraApp:
 
         self.window.show_front()
         dialog = SettingsDialog(self.services, self.integration.hotkey.hotkey_error,
-                                self.window)
+                                self.window, words=self.vocabulary)
         dialog.open()
 
     def quit(self) -> None:

@@ -63,7 +63,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     options = dataclasses.replace(session_options(settings, ctx.vocabulary()),
                                   max_seconds=args.seconds,
                                   stop_after_silence=args.stop_after_silence)
-    view = _Terminal(LiveCleanup(cleaner) if cleaner is not None else None)
+    spoken = spoken_commands(settings)
+    view = _Terminal(LiveCleanup(cleaner, spoken=spoken) if cleaner is not None else None,
+                     spoken)
     session = Session(transcriber, ctx.paths.recordings_dir, options, view.on_event,
                       warm_up=cleaner.warm_up if cleaner is not None else None)
     try:
@@ -79,19 +81,21 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     cleaned = view.finish_cleanup(finished)
     if not finished.text:
         print("Nothing was heard.", file=sys.stderr, flush=True)
-    _print_result(finished, cleaned, args.json, spoken_commands(settings))
+    _print_result(finished, cleaned, args.json, spoken)
     return 1 if view.failed else 0
 
 
 class _Terminal:
-    """Shows partial text on stderr and feeds the live cleanup, if any.
+    """Shows partial text on stderr (its spoken commands carried out once committed) and
+    feeds the live cleanup, if any.
 
     Events arrive on the session's worker threads.
     """
 
-    def __init__(self, live: LiveCleanup | None) -> None:
+    def __init__(self, live: LiveCleanup | None, spoken: commands.CommandOptions) -> None:
         self.failed = False
         self._live = live
+        self._spoken = spoken
         self._tty = sys.stderr.isatty()
 
     def on_event(self, event: Event) -> None:
@@ -100,8 +104,9 @@ class _Terminal:
         elif isinstance(event, Partial):
             if self._live is not None:
                 self._live.feed(event.committed)
-            if event.shown:
-                self._show(event.shown)
+            said = Partial(event.text, commands.apply(event.committed, self._spoken))
+            if said.shown:
+                self._show(said.shown)
         elif isinstance(event, Failed | Dropout):
             self.failed = self.failed or isinstance(event, Failed)
             self.clear()
@@ -125,7 +130,8 @@ class _Terminal:
 
     def _show(self, text: str) -> None:
         if self._tty:
-            print(f"\r\033[K… {text[-200:]}", end="", file=sys.stderr, flush=True)
+            line = " ".join(text.split())[-200:]  # one line, however many breaks were said
+            print(f"\r\033[K… {line}", end="", file=sys.stderr, flush=True)
         else:
             print(f"… {text}", file=sys.stderr, flush=True)
 

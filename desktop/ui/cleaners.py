@@ -14,6 +14,7 @@ from desktop.engine.cleanup import Cleaner, CleanupOptions
 from desktop.options import cleanup_options
 from desktop.ui.messages import MessageBridge
 from desktop.ui.settings_model import SettingsModel
+from desktop.ui.vocabulary_model import VocabularyModel
 
 PREFIXES = ("ollama.", "cleanup.")  # settings a cleaner is built from
 
@@ -25,16 +26,19 @@ class Cleaners(QObject):
         settings: the settings wrapper; a change under ``ollama.`` or ``cleanup.`` drops
             the cleaners built so far.
         messages: where an unusable ``ollama.host`` is reported.
+        words: the vocabulary, whose spellings the cleaners keep; a change drops them too.
     """
 
     def __init__(self, settings: SettingsModel, messages: MessageBridge,
-                 parent: QObject | None = None) -> None:
+                 words: VocabularyModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._settings = settings
         self._messages = messages
+        self._words = words
         self._built: dict[str | None, Cleaner] = {}
         self._for_profiles: dict[CleanupOptions, Cleaner] = {}
         settings.changed.connect(self._on_settings_changed)
+        words.changed.connect(self._on_words_changed)
 
     def get(self, preset: str | None = None) -> Cleaner:
         """Return the cleaner for the settings, with ``preset`` instead of the set one."""
@@ -60,10 +64,16 @@ class Cleaners(QObject):
 
     def _options(self, settings: Settings | None = None) -> CleanupOptions:
         try:
-            return cleanup_options(settings or self._settings.settings)
+            return cleanup_options(settings or self._settings.settings,
+                                   self._words.vocabulary)
         except ValueError as e:
             self._messages.warning(f"{e} Using the rule-based cleanup until it is fixed.")
             return CleanupOptions(enabled=False)
+
+    @Slot()
+    def _on_words_changed(self) -> None:
+        self._built.clear()
+        self._for_profiles.clear()
 
     @Slot(str)
     def _on_settings_changed(self, key: str) -> None:

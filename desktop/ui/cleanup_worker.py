@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.engine.cleanup import Cleaner, CleanupResult, LiveCleanup
+from desktop.engine.commands import CommandOptions
 from desktop.ui.jobs import JobRunner
 
 log = logging.getLogger(__name__)
@@ -68,8 +69,10 @@ class CleanupWorker(QObject):
         self._run_next()
         return self._next_id
 
-    def start_live(self, cleaner: Cleaner) -> int:
+    def start_live(self, cleaner: Cleaner, spoken: CommandOptions) -> int:
         """Start cleaning a dictation while it is spoken; feed it with ``feed_live``.
+
+        ``spoken`` says which spoken commands its cleaned text carries out.
 
         Its cleaned text so far comes as ``text_changed`` from the first piece on.
 
@@ -78,7 +81,7 @@ class CleanupWorker(QObject):
         """
         self._next_id += 1
         job = self._next_id
-        self._live[job] = LiveCleanup(cleaner, lambda text: self._post_text(job, text))
+        self._live[job] = LiveCleanup(cleaner, lambda text: self._post_text(job, text), spoken)
         return job
 
     def feed_live(self, job: int, committed: str) -> None:

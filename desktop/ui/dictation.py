@@ -25,15 +25,18 @@ import time
 from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.engine import audio
+from desktop.engine.commands import CommandOptions
+from desktop.engine.commands import apply as apply_commands
 from desktop.engine.session import Finished
 from desktop.engine.streaming import Partial
-from desktop.options import session_options
+from desktop.options import session_options, spoken_commands
 from desktop.platform.paste import Action, action_for
 from desktop.ui.cleaners import Cleaners
 from desktop.ui.documents import Document, Documents
 from desktop.ui.services import Services
 from desktop.ui.session_worker import SessionWorker
 from desktop.ui.speech_model import SpeechModel
+from desktop.ui.vocabulary_model import VocabularyModel
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +99,7 @@ class Dictation(QObject):
         speech_model: the Whisper model (a start waits for it to load).
         documents: shows, cleans and stores the finished transcript.
         cleaners: its cleaner warms Ollama up while the user speaks.
+        words: the vocabulary Whisper is biased towards (taken when a dictation starts).
 
     Signals:
         state_changed(object): the new :class:`State`.
@@ -104,7 +108,8 @@ class Dictation(QObject):
             silence (``dictation.stop_after_silence``), once speech was heard.
         microphone_closed(): the dictation stopped recording (a stop sound is safe now).
         partial_changed(object): a :class:`~desktop.engine.streaming.Partial`: the
-            committed text so far and the volatile words after it.
+            committed text so far (its spoken commands carried out) and the volatile
+            words after it.
         cleaned_text_changed(str): the cleaned text so far, from the first piece cleaned
             while RECORDING until the end of CLEANING.
 
@@ -116,6 +121,7 @@ class Dictation(QObject):
         cancelled: the last dictation was cancelled (state IDLE).
         stopped_at: ``time.monotonic()`` of the last stop (for latency figures).
         cleaned_so_far: the last ``cleaned_text_changed`` text of this dictation.
+        said: its final raw text with the spoken commands carried out (a raw paste).
     """
 
     state_changed = Signal(object)
@@ -131,6 +137,7 @@ class Dictation(QObject):
         speech_model: SpeechModel,
         documents: Documents,
         cleaners: Cleaners,
+        words: VocabularyModel,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -138,6 +145,7 @@ class Dictation(QObject):
         self._model = speech_model
         self._documents = documents
         self._cleaners = cleaners
+        self._words = words
         # One worker per dictation: a cancelled one winds down (closing the microphone,
         # finishing a decode) while its late signals are told apart by their sender.
         self._session: SessionWorker | None = None
@@ -145,6 +153,7 @@ class Dictation(QObject):
         self._failure = ""
         self._begin_when_ended = False
         self._live_cleanup: int | None = None
+        self._spoken = CommandOptions()
         self.state = State.IDLE
         self.owner = Owner.WINDOW
         self.document: Document | None = None
@@ -152,6 +161,7 @@ class Dictation(QObject):
         self.cancelled = False
         self.stopped_at = 0.0
         self.cleaned_so_far = ""
+        self.said = ""
         speech_model.ready.connect(self._on_model_ready)
         speech_model.failed.connect(self._on_model_failed)
         documents.document_cleaning.connect(self._on_documents_document_cleaning)
@@ -251,9 +261,11 @@ class Dictation(QObject):
         worker.auto_stopped.connect(self._on_session_auto_stopped)
         worker.stopped.connect(self._on_session_stopped)
         self._drop_live_cleanup()
-        self._live_cleanup = self._documents.start_live()
+        self._spoken = spoken_commands(self._services.settings.settings)
+        self._live_cleanup = self._documents.start_live(self._spoken)
         worker.start(transcriber, self._services.paths.recordings_dir,
-                     session_options(self._services.settings.settings),
+                     session_options(self._services.settings.settings,
+                                     self._words.vocabulary),
                      warm_up=self._cleaners.get().warm_up, sd=self._services.sounddevice)
 
     def _current(self) -> bool:
@@ -327,7 +339,8 @@ class Dictation(QObject):
         if self._current():
             if self._live_cleanup is not None:
                 self._documents.feed_live(self._live_cleanup, partial.committed)
-            self.partial_changed.emit(partial)
+            self.partial_changed.emit(Partial(partial.text,
+                                              apply_commands(partial.committed, self._spoken)))
 
     @Slot(str)
     def _on_session_dropout(self, message: str) -> None:
@@ -353,7 +366,8 @@ class Dictation(QObject):
             return
         if self._failure:  # the microphone failed, but what it heard is kept
             self._services.messages.warning(self._failure)
-        self.partial_changed.emit(Partial("", finished.transcript.text))  # the final text
+        self.said = apply_commands(finished.transcript.text, self._spoken)
+        self.partial_changed.emit(Partial("", self.said))  # the final text
         self.document = Document(finished.transcript, "dictation", finished.recording)
         self._documents.store(self.document)
         self._documents.show(self.document, clean=False)

@@ -140,7 +140,7 @@ class DictationPanel(QWidget):
     def _render(self) -> None:
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
         committed, partial = self._partial.committed, self._partial.text
-        body = html.escape(committed)
+        body = html.escape(committed).replace("\n", "<br>")  # "new line" was said
         if partial:
             body += (f'{glue(committed, partial)}<span style="color:{muted}; font-style:italic">'
                      f"{html.escape(partial)}</span>")

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.engine.cleanup import CleanupResult
 from desktop.engine.cleanup.options import Backend
+from desktop.engine.commands import CommandOptions
 from desktop.engine.history import Entry
 from desktop.engine.transcript import Transcript
 from desktop.ui.cleaners import Cleaners
@@ -103,14 +104,15 @@ class Documents(QObject):
         elif clean and document.transcript.text and document.cleanup_job is None:
             self.clean(document)
 
-    def start_live(self) -> int:
-        """Start cleaning a dictation while it is spoken, with the current preset.
+    def start_live(self, spoken: CommandOptions) -> int:
+        """Start cleaning a dictation while it is spoken, with the current preset, carrying
+        out the ``spoken`` commands.
 
         Returns:
             The live cleanup's job: feed it with ``feed_live``, end it with ``clean(document,
             live=job)`` or ``drop_live``.
         """
-        return self._worker.start_live(self._cleaners.get())
+        return self._worker.start_live(self._cleaners.get(), spoken)
 
     def feed_live(self, job: int, committed: str) -> None:
         """Give a live cleanup the dictation's committed text so far."""

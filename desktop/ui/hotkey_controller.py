@@ -236,7 +236,7 @@ class HotkeyController(QObject):
         if state is State.RECORDING:  # audio flows: speak now
             self._sound("start")
         elif state is State.CLEANING and dictation.document is not None:
-            self._apply("raw", dictation.document.transcript.text)
+            self._apply("raw", dictation.said)
         elif state is State.DONE and dictation.document is not None:
             result = dictation.document.result
             if result is not None:

@@ -18,6 +18,7 @@ from desktop.ui.file_queue import expand_paths
 from desktop.ui.jobs import describe_error
 from desktop.ui.services import Services
 from desktop.ui.speech_model import SpeechModel
+from desktop.ui.vocabulary_model import VocabularyModel
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +58,10 @@ class Library(QObject):
     recoverable_found = Signal(object)
 
     def __init__(self, services: Services, speech_model: SpeechModel, documents: Documents,
-                 parent: QObject | None = None) -> None:
+                 words: VocabularyModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.services = services
+        self._words = words
         self._speech_model = speech_model
         self._documents = documents
         self.files = FileJobWorker(self._transcriber, self)
@@ -227,7 +229,8 @@ class Library(QObject):
 
     def _add_job(self, path: Path, kind: str = "file") -> None:
         """Queue one file; the caller saves the queue once it has added them all."""
-        job = self.files.add(path, transcribe_options(self.services.settings.settings))
+        job = self.files.add(path, transcribe_options(self.services.settings.settings,
+                                                      self._words.vocabulary))
         self._queued[job] = (path, kind)
         self.job_added.emit(job, path)
 

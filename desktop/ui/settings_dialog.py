@@ -32,6 +32,7 @@ from desktop.ui.model_page import ModelPage
 from desktop.ui.profiles_page import ProfilesPage
 from desktop.ui.services import Services
 from desktop.ui.status import AMBER, GREEN, GREY, light
+from desktop.ui.vocabulary_model import VocabularyModel
 from desktop.ui.vocabulary_page import VocabularyPage
 
 DEFAULT_MIC = "System default"
@@ -47,10 +48,12 @@ class SettingsDialog(QDialog):
         services: the settings, paths and job pool.
         hotkey_problem: why the global hotkey is not registered (shown under it), or None.
         parent: the window it is modal to.
+        words: the vocabulary the window uses (its page saves to it); when None, the
+            page works on the vocabulary file alone.
     """
 
     def __init__(self, services: Services, hotkey_problem: str | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, words: VocabularyModel | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self._hotkey_problem = hotkey_problem
@@ -68,8 +71,9 @@ class SettingsDialog(QDialog):
         self.profiles_page = ProfilesPage(profiles.ProfileFile(services.paths.profiles_file), s,
                                           self)
         self.tabs.addTab(self.profiles_page, "Profiles")
-        self.vocabulary_page = VocabularyPage(
-            vocabulary.VocabularyFile.beside(services.paths.config_file), s, self)
+        self.vocabulary_page = VocabularyPage(words or VocabularyModel(
+            vocabulary.VocabularyFile.beside(services.paths.config_file), services.messages,
+            self), s, self)
         self.tabs.addTab(self.vocabulary_page, "Vocabulary")
         self.error = QLabel(self)
         self.error.setWordWrap(True)

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 
 from desktop import config
 from desktop.engine import vocabulary
-from desktop.engine.vocabulary import Vocabulary, VocabularyFile
+from desktop.engine.vocabulary import Vocabulary
+from desktop.ui.vocabulary_model import VocabularyModel
 
 FILE_FILTER = "Word lists (*.txt *.csv);;All files (*)"
 
@@ -40,11 +41,11 @@ class VocabularyPage(QWidget):
     """Edits the vocabulary and the spoken-command settings. GUI thread only.
 
     Args:
-        file: the vocabulary file.
+        file: the vocabulary the window uses; OK saves to it.
         settings: the settings the command switches start from.
     """
 
-    def __init__(self, file: VocabularyFile, settings: config.Settings,
+    def __init__(self, file: VocabularyModel, settings: config.Settings,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._file = file

@@ -7,12 +7,14 @@ from pytestqt.qtbot import QtBot
 
 from desktop.config import Settings, SettingsFile
 from desktop.engine.vocabulary import Replacement, Vocabulary, VocabularyFile
+from desktop.ui.messages import MessageBridge
+from desktop.ui.vocabulary_model import VocabularyModel
 from desktop.ui.vocabulary_page import VocabularyPage
 from tests.ui.test_settings import open_dialog
 
 
 def page_for(qtbot: QtBot, file: VocabularyFile) -> VocabularyPage:
-    page = VocabularyPage(file, Settings())
+    page = VocabularyPage(VocabularyModel(file, MessageBridge()), Settings())
     qtbot.add_widget(page)
     return page
 
