@@ -29,12 +29,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.streaming import BLOCK_SECONDS, load, reference, wer  # noqa: E402
+from benchmarks.streaming import BLOCK_SECONDS, load, recordings, wer  # noqa: E402
 from desktop.engine import models  # noqa: E402
 from desktop.engine.cleanup import Cleaner, CleanupOptions, LiveCleanup  # noqa: E402
 from desktop.engine.decode import SAMPLE_RATE, AudioArray  # noqa: E402
@@ -134,7 +132,6 @@ def main() -> int:
     parser.add_argument("--language", default="en")
     args = parser.parse_args()
     files = args.files or DEFAULT_FILES
-    concat = args.concat or not args.files
 
     if args.llama_model:
         fake = FakeOllama(reply=llama_reply(args.llama_model), pace=Pace(math.inf, math.inf))
@@ -148,11 +145,7 @@ def main() -> int:
     transcriber.transcribe_audio(load(files[0])[: SAMPLE_RATE * 3], options.transcribe)
     Cleaner(cleanup).clean("warm the model up with a sentence of text please")
 
-    items = [(f.name, load(f), reference(f)) for f in files]
-    if concat:
-        refs = [r for _, _, r in items]
-        items = [(f"{len(items)} files joined", np.concatenate([a for _, a, _ in items]),
-                  None if None in refs else " ".join(r for r in refs if r))]
+    items = recordings(files, args.concat or not args.files)
     results = []
     for _ in range(args.repeat):
         for name, audio, ref in items:

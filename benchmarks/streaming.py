@@ -63,6 +63,16 @@ def reference(path: Path) -> str | None:
     return rows.get(path.name)
 
 
+def recordings(files: list[Path], concat: bool) -> list[tuple[str, AudioArray, str | None]]:
+    """Return (name, audio, reference) per file, or one item of them all joined."""
+    items = [(f.name, load(f), reference(f)) for f in files]
+    if not concat:
+        return items
+    refs = [r for _, _, r in items]
+    return [(f"{len(items)} files joined", np.concatenate([a for _, a, _ in items]),
+             None if None in refs else " ".join(r for r in refs if r))]
+
+
 def wer(ref: str | None, hyp: str) -> float | None:
     if ref is None:
         return None
@@ -201,11 +211,7 @@ def main() -> int:
                                encoder_padding=(None if args.encoder_padding < 0
                                                 else args.encoder_padding))
     transcriber.transcribe_audio(load(args.files[0])[:SAMPLE_RATE * 3], options.transcribe)
-    items = [(f.name, load(f), reference(f)) for f in args.files]
-    if args.concat:
-        refs = [r for _, _, r in items]
-        items = [(f"{len(items)} files joined", np.concatenate([a for _, a, _ in items]),
-                  None if None in refs else " ".join(r for r in refs if r))]
+    items = recordings(args.files, args.concat)
     results = []
     for _ in range(args.repeat):
         for name, audio, ref in items:
