@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from desktop.engine.transcriber import Transcriber
+    from desktop.platform.frontmost import FrontApp
     from desktop.platform.paste import KeySender
     from desktop.ui.hotkey_controller import ListenerFactory
     from desktop.ui.ipc_server import IpcServer
@@ -46,7 +47,8 @@ class DictaraApp:
         sounddevice: a stand-in for the sounddevice module (tests).
         server: the single-instance IPC server, or None.
         listener_factory: builds the hotkey listener (tests); pynput's when None.
-        keys: sends the paste shortcut (tests); pynput's when None.
+        keys: sends the paste and copy shortcuts (tests); pynput's when None.
+        front_app: reads the app in front (tests); the platform's when None.
         make_transcriber: builds the transcriber (tests); from the settings when None.
 
     Attributes:
@@ -72,6 +74,7 @@ class DictaraApp:
         listener_factory: "ListenerFactory | None" = None,
         keys: "KeySender | None" = None,
         make_transcriber: "Callable[[], Transcriber] | None" = None,
+        front_app: "Callable[[], FrontApp] | None" = None,
     ) -> None:
         from desktop.engine.vocabulary import VocabularyFile
         from desktop.ui.cleaners import Cleaners
@@ -104,7 +107,8 @@ class DictaraApp:
         self.window = MainWindow(services, self.speech_model, self.dictation, self.documents,
                                  self.library, self.cleaners)
         self.integration = DesktopIntegration(services, self.dictation, server,
-                                              listener_factory=listener_factory, keys=keys)
+                                              listener_factory=listener_factory, keys=keys,
+                                              front_app=front_app)
         self._file_open = FileOpenFilter(qapp)
         self._connect()
 

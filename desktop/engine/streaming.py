@@ -5,16 +5,19 @@ spans. As soon as a pause reaches ``spec_silence`` (a breath between phrases), t
 span up to that pause is decoded in advance at final quality (the file path's options,
 beam 5, the committed text so far as the prompt) and the result is kept. If the pause
 reaches ``commit_silence``, or the span is already ``eager_span`` long, that text is
-committed: it never changes, and the next span starts at the pause. While a span is open,
-a cheaper decode (beam 1) of the open span gives the volatile partial text: of its last
-``partial_window`` seconds only, joined to the previous partial's words where the two
-agree (a partial's cost grew with the span: 0.15 CPU-s at 1 s, 0.73 at 18 s), at most
-every ``partial_interval`` (none in a pause: nothing new was heard), and no more often
-than keeps partial decodes to ``partial_load`` of a CPU (a slower machine or a bigger
-model gets fewer partials, not a busier CPU); when two partials in a row agree on a
-Whisper segment that is followed by another (LocalAgreement-2), the span is cut at that
-segment's end and the part before it is committed, so people who rarely pause still get
-commits. A span that runs past ``max_span`` anyway is cut at its longest internal pause. At
+committed: it never changes, and the next span starts at the pause.
+
+While a span is open, a cheaper decode (beam 1, ``partial_padding``) gives the volatile
+partial text. It decodes only the span's last ``partial_window`` seconds and joins their
+words to the previous partial's where the two agree: a partial of the whole span cost
+more the longer the span (0.15 CPU-s at 1.3 s of audio, 0.73 at 18 s, tiny.en). Partials
+come at most every ``partial_interval``, none while the speaker pauses (nothing new is
+heard; a ``spec_silence`` pause brings the advance decode's text), and no more often than
+keeps them to ``partial_load`` of a CPU: a slower machine or a bigger model gets fewer
+partials, not a busier CPU. When two partials in a row agree on a Whisper segment that is
+followed by another (LocalAgreement-2), the span is cut at that segment's end and the
+part before it is committed, so people who rarely pause still get commits. A span that
+runs past ``max_span`` anyway is cut at its longest internal pause. At
 :meth:`StreamingSession.finish` only the uncommitted tail is left; when the speaker paused
 before stopping, its advance decode is already done and the stop costs no decode. Spans
 with less than ``min_speech`` of speech are never decoded, so silence, breaths and
@@ -111,7 +114,7 @@ class StreamingOptions:
     agreement: bool = True
     max_span: float = 22.0
     partial_interval: float = 1.0
-    partial_load: float = 0.08
+    partial_load: float = 0.11
     partial_padding: float | None = 4.0
     partial_window: float | None = 4.0
     partial_beam_size: int = 1

@@ -16,6 +16,7 @@ Wayland tells no client which app is in front: :class:`UnavailableError` says so
 import logging
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,7 +124,7 @@ class FrontAppReader:
         unavailable: why the app in front is never known here, once that was found.
     """
 
-    def __init__(self, read: Any = None) -> None:
+    def __init__(self, read: Callable[[], FrontApp] | None = None) -> None:
         self._read = read or front_app
         self.unavailable: str | None = None
 
@@ -132,7 +133,7 @@ class FrontAppReader:
         if self.unavailable is not None:
             return None
         try:
-            app: FrontApp = self._read()
+            app = self._read()
         except UnavailableError as e:
             self.unavailable = str(e)
             log.warning("%s", e)

@@ -1,4 +1,5 @@
-"""Dictating into other apps: hotkey, dictation window, paste, tray, IPC, start at login.
+"""Dictating into other apps: hotkey, dictation window, paste, tray, IPC, start at login,
+per-app profiles and edit by voice.
 
 :class:`DesktopIntegration` is built by the composition root (``desktop/app.py``) next to
 the main window and drives the same :class:`~desktop.ui.dictation.Dictation`. It owns
@@ -7,16 +8,21 @@ what only the root can do (show the window, open the settings, quit) by signals.
 """
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from desktop.engine.profiles import ProfileFile
 from desktop.platform import autostart, permissions
+from desktop.platform.frontmost import FrontApp, FrontAppReader
 from desktop.platform.paste import KeySender
 from desktop.ui.dictation import Dictation, Owner, State
 from desktop.ui.dictation_window import DictationWindow
+from desktop.ui.edit_controller import EditController
 from desktop.ui.hotkey_controller import HotkeyController, ListenerFactory
 from desktop.ui.ipc_server import IpcServer
+from desktop.ui.profile_chooser import ProfileChooser
 from desktop.ui.services import Services
 from desktop.ui.sounds import SoundPlayer
 from desktop.ui.tray import Tray
@@ -34,7 +40,8 @@ class DesktopIntegration(QObject):
         dictation: the dictation state machine.
         server: the single-instance server, or None when it could not listen.
         listener_factory: builds the hotkey listener (tests); pynput's when None.
-        keys: sends the paste shortcut (tests); pynput's when None.
+        keys: sends the paste and copy shortcuts (tests); pynput's when None.
+        front_app: reads the app in front (tests); the platform's when None.
 
     Signals:
         show_requested(): show the main window (tray, a second ``dictara``).
@@ -46,6 +53,7 @@ class DesktopIntegration(QObject):
     Attributes:
         window: the dictation window.
         hotkey: the hotkey dictation controller.
+        edit: edit by voice (the edit hotkey).
         tray: the tray icon.
         tray_shown: whether the desktop shows the tray icon.
     """
@@ -63,6 +71,7 @@ class DesktopIntegration(QObject):
         *,
         listener_factory: ListenerFactory | None = None,
         keys: KeySender | None = None,
+        front_app: Callable[[], FrontApp] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -72,10 +81,17 @@ class DesktopIntegration(QObject):
         self._dictation = dictation
         self.window = DictationWindow(services.paths.config_file.parent / WINDOW_STATE_FILE)
         self.window.follow(dictation)
+        chooser = ProfileChooser(ProfileFile(services.paths.profiles_file), services.messages,
+                                 FrontAppReader(front_app))
         self.hotkey = HotkeyController(dictation, self.window, services.settings,
                                        services.messages, keys=keys,
                                        play=SoundPlayer(sd=services.sounddevice).play,
-                                       listener_factory=listener_factory, parent=self)
+                                       listener_factory=listener_factory,
+                                       chooser=chooser, parent=self)
+        self.edit = EditController(dictation, self.window, services.settings,
+                                   services.messages, services.runner, self.hotkey.paster,
+                                   chooser, keys=keys, listener_factory=listener_factory,
+                                   parent=self)
         self.tray = Tray(self._settings.settings.ui.start_at_login, self)
         self.tray_shown = False
         self._connect()
@@ -83,6 +99,7 @@ class DesktopIntegration(QObject):
     def start(self) -> None:
         """Show the tray, register the hotkey, check permissions and start at login."""
         self.tray_shown = self.tray.show()
+        self.edit.register_hotkey()
         self.hotkey.register_hotkey()
         for missing in permissions.missing():
             self._services.messages.warning(missing.message)
@@ -101,6 +118,7 @@ class DesktopIntegration(QObject):
     def shutdown(self) -> None:
         """Release the keyboard, remove the icon, stop listening. Idempotent."""
         self.hotkey.shutdown()
+        self.edit.shutdown()
         self.tray.hide()
         self.window.dismiss()
         if self.server is not None:

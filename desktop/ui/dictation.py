@@ -24,9 +24,12 @@ import time
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from desktop import profile_settings
+from desktop.config import Settings
 from desktop.engine import audio
 from desktop.engine.commands import CommandOptions
 from desktop.engine.commands import apply as apply_commands
+from desktop.engine.profiles import InvalidProfileError, Profile
 from desktop.engine.session import Finished
 from desktop.engine.streaming import Partial
 from desktop.options import session_options, spoken_commands
@@ -84,6 +87,7 @@ class Owner(enum.Enum):
     WINDOW = "window"  # the Record button: shown in the main window
     HOTKEY = "hotkey"  # the global hotkey: the dictation window, then pasted
     COMMAND = "command"  # `dictara toggle`, the tray: as the hotkey
+    EDIT = "edit"  # the edit hotkey: an instruction to rewrite the selection with
 
     @property
     def pastes(self) -> bool:
@@ -116,6 +120,8 @@ class Dictation(QObject):
     Attributes:
         state: the current :class:`State`.
         owner: who started the current (or last) dictation.
+        profile: the per-app profile it runs under, or None (the settings as they are).
+        settings: the settings it runs with: the app's, changed by its profile.
         document: its transcript and cleanup, from CLEANING on.
         message: why it FAILED (one sentence), else "".
         cancelled: the last dictation was cancelled (state IDLE).
@@ -156,6 +162,8 @@ class Dictation(QObject):
         self._spoken = CommandOptions()
         self.state = State.IDLE
         self.owner = Owner.WINDOW
+        self.profile: Profile | None = None
+        self.settings: Settings = services.settings.settings
         self.document: Document | None = None
         self.message = ""
         self.cancelled = False
@@ -173,8 +181,11 @@ class Dictation(QObject):
         """Whether a session (the current one, or a cancelled one) still holds the model."""
         return self._session is not None or bool(self._winding_down)
 
-    def start(self, owner: Owner) -> bool:
+    def start(self, owner: Owner, profile: Profile | None = None) -> bool:
         """Start a dictation for ``owner``; returns whether it is starting.
+
+        ``profile`` (that of the app in front) sets this dictation's preset, paste mode,
+        language and cleanup; with None the settings apply as they are.
 
         Refused while another one records or finishes, and while one whose cleaned text
         is still to be pasted or copied is cleaning (that would be lost). A dictation
@@ -183,6 +194,8 @@ class Dictation(QObject):
         if self.state.busy and not (self.state is State.CLEANING and not self.awaits_cleaned):
             return False
         self.owner = owner
+        self.profile = profile
+        self.settings = self._settings_for(profile)
         self.document = None
         self.message = ""
         self.cancelled = False
@@ -199,7 +212,7 @@ class Dictation(QObject):
     @property
     def awaits_cleaned(self) -> bool:
         """Whether the cleaned text goes somewhere once ready (pasted, or copied)."""
-        mode = self._services.settings.settings.paste.mode
+        mode = self.settings.paste.mode
         return self.owner.pastes and action_for(mode, "cleaned") is not Action.NOTHING
 
     def stop(self) -> None:
@@ -262,11 +275,21 @@ class Dictation(QObject):
         worker.stopped.connect(self._on_session_stopped)
         self._drop_live_cleanup()
         self._spoken = spoken_commands(self._services.settings.settings)
-        self._live_cleanup = self._documents.start_live(self._spoken)
+        cleaner = self._cleaners.for_settings(self.settings)
+        if self.owner is not Owner.EDIT:  # an instruction is rewritten, not cleaned
+            self._live_cleanup = self._documents.start_live(self._spoken, cleaner)
         worker.start(transcriber, self._services.paths.recordings_dir,
-                     session_options(self._services.settings.settings,
-                                     self._words.vocabulary),
-                     warm_up=self._cleaners.get().warm_up, sd=self._services.sounddevice)
+                     session_options(self.settings, self._words.vocabulary),
+                     warm_up=cleaner.warm_up, sd=self._services.sounddevice)
+
+    def _settings_for(self, profile: Profile | None) -> Settings:
+        settings = self._services.settings.settings
+        try:
+            return profile_settings.apply(settings, profile)
+        except InvalidProfileError as e:  # the settings changed since it was checked
+            self._services.messages.warning(f"{e} This dictation uses the settings.")
+            self.profile = None
+            return settings
 
     def _current(self) -> bool:
         """Whether the signal being handled comes from the current dictation's session."""
@@ -369,6 +392,9 @@ class Dictation(QObject):
         self.said = apply_commands(finished.transcript.text, self._spoken)
         self.partial_changed.emit(Partial("", self.said))  # the final text
         self.document = Document(finished.transcript, "dictation", finished.recording)
+        if self.owner is Owner.EDIT:  # the edit controller takes it from here; not kept
+            self._set_state(State.DONE)
+            return
         self._documents.store(self.document)
         self._documents.show(self.document, clean=False)
         self._set_state(State.CLEANING)

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.engine.streaming import Partial
-from desktop.ui.dictation import Dictation, State
+from desktop.ui.dictation import Dictation, Owner, State
 from desktop.ui.level_meter import LevelMeter
 from desktop.ui.resources import icon
 
@@ -384,6 +384,7 @@ class DictationWindow(QWidget):
         if dictation is None or not dictation.owner.pastes:
             return
         document = dictation.document
+        self._show_profile(dictation)
         if state is State.WAITING_FOR_MODEL:
             self.show_waiting("Loading the speech model…")
         elif state is State.STARTING:
@@ -403,6 +404,14 @@ class DictationWindow(QWidget):
                               brief=True)
         elif state is State.IDLE:
             self.dismiss()
+
+    def _show_profile(self, dictation: Dictation) -> None:
+        """Name the profile in use; an edit's selection stays, a dictation has none."""
+        profile = dictation.profile
+        self.profile.setText(f"· {profile.name}" if profile is not None else "")
+        self.profile.setVisible(profile is not None)
+        if dictation.owner is not Owner.EDIT:
+            self.target.hide()
 
     @Slot(float)
     def _on_dictation_level_changed(self, db: float) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from desktop.engine.cleanup import CleanupResult
+from desktop.engine.cleanup import Cleaner, CleanupResult
 from desktop.engine.cleanup.options import Backend
 from desktop.engine.commands import CommandOptions
 from desktop.engine.history import Entry
@@ -104,15 +104,15 @@ class Documents(QObject):
         elif clean and document.transcript.text and document.cleanup_job is None:
             self.clean(document)
 
-    def start_live(self, spoken: CommandOptions) -> int:
-        """Start cleaning a dictation while it is spoken, with the current preset, carrying
-        out the ``spoken`` commands.
+    def start_live(self, spoken: CommandOptions, cleaner: Cleaner | None = None) -> int:
+        """Start cleaning a dictation while it is spoken, with the current preset (or
+        ``cleaner``, a per-app profile's), carrying out the ``spoken`` commands.
 
         Returns:
             The live cleanup's job: feed it with ``feed_live``, end it with ``clean(document,
             live=job)`` or ``drop_live``.
         """
-        return self._worker.start_live(self._cleaners.get(), spoken)
+        return self._worker.start_live(cleaner or self._cleaners.get(), spoken)
 
     def feed_live(self, job: int, committed: str) -> None:
         """Give a live cleanup the dictation's committed text so far."""

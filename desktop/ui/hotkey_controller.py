@@ -3,7 +3,8 @@
 The :class:`HotkeyController` keeps no dictation state: the one
 :class:`~desktop.ui.dictation.Dictation` has it. This module turns the global hotkey
 (and ``dictara toggle``, the tray) into its start, stop and cancel, and when a dictation
-it started has its raw or cleaned text, pastes or copies it as ``paste.mode`` says.
+it started has its raw or cleaned text, pastes or copies it as ``paste.mode`` says (or
+the profile of the app that was in front when it started).
 """
 
 import logging
@@ -20,6 +21,7 @@ from desktop.ui.dictation import Dictation, Owner, State
 from desktop.ui.dictation_window import DictationWindow
 from desktop.ui.messages import MessageBridge
 from desktop.ui.paster import Paster
+from desktop.ui.profile_chooser import ProfileChooser
 from desktop.ui.settings_model import SettingsModel
 
 log = logging.getLogger(__name__)
@@ -61,6 +63,7 @@ class HotkeyController(QObject):
             transcribes silence while the start sound plays, and the stop sound plays
             once the microphone is closed.
         listener_factory: builds the hotkey listener (tests pass a fake).
+        chooser: picks the profile of the app in front for each dictation; None: none.
 
     Signals:
         pasted(str, float): text pasted, ms from the stop to the keystroke.
@@ -82,17 +85,19 @@ class HotkeyController(QObject):
         keys: KeySender | None = None,
         play: Callable[[str, threading.Event], None] | None = None,
         listener_factory: ListenerFactory | None = None,
+        chooser: ProfileChooser | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.dictation = dictation
+        self._chooser = chooser
         self.window = window
         self.hotkey_error: str | None = None
         self.paster = Paster(self.modifiers_held, keys=keys, parent=self)
         self._settings = settings
         self._messages = messages
         self._play = play
-        self._make_listener = listener_factory or _real_listener
+        self._make_listener = listener_factory or real_listener
         self._listener: Listener | None = None
         self._signals = _HotkeySignals(self)
         self._connect()
@@ -143,7 +148,8 @@ class HotkeyController(QObject):
         elif self.dictation.state is State.CLEANING and self.dictation.awaits_cleaned:
             self.window.show_cleaning_note("Still cleaning the last one · Esc skips it")
         else:
-            self.dictation.start(owner)
+            profile = self._chooser.choose().profile if self._chooser is not None else None
+            self.dictation.start(owner, profile)
 
     def stop(self) -> None:
         """Stop the dictation that is listening; its text is pasted when ready."""
@@ -192,7 +198,7 @@ class HotkeyController(QObject):
         return f"{label} stops · Esc cancels"
 
     def _apply(self, stage: str, text: str) -> None:
-        action = action_for(self._settings.settings.paste.mode, stage)
+        action = action_for(self.dictation.settings.paste.mode, stage)
         if not text.strip() or action is Action.NOTHING:
             return
         if action is Action.COPY:
@@ -266,7 +272,7 @@ class HotkeyController(QObject):
             self.register_hotkey()
 
 
-def _real_listener(
+def real_listener(
     combo: str,
     on_activate: Callable[[], None],
     on_deactivate: Callable[[], None],

@@ -79,6 +79,31 @@ class ProfilesPage(QWidget):
         self.remove_button = QPushButton("Remove", self)
         self.remove_button.setAccessibleName("Remove the selected profile")
         self.remove_button.clicked.connect(self._on_remove_clicked)
+        add = QPushButton("Add", self)
+        add.setAccessibleName("Add the profile")
+        add.clicked.connect(self._on_add_clicked)
+        self.error = QLabel(self)
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #e5484d")
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        hint = QLabel("The first profile whose patterns match the app in front when a "
+                      "dictation starts applies; with none, the settings do. A pattern with "
+                      "* or ? is a glob, any other matches part of the name; case is "
+                      "ignored. `dictara doctor` shows the name of the app in front.", self)
+        hint.setWordWrap(True)
+        hint.setProperty("muted", True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(self._form())
+        layout.addLayout(buttons)
+        layout.addWidget(self.error)
+        layout.addWidget(hint)
+
+    def _form(self) -> QFormLayout:
+        """The fields of a new profile."""
         self.name = QLineEdit(self)
         self.name.setAccessibleName("Profile name")
         self.app = QLineEdit(self)
@@ -92,12 +117,6 @@ class ProfilesPage(QWidget):
         self.language = _choice(self, (KEEP, DETECT), "Profile language")
         self.language.setEditable(True)
         self.cleanup = _choice(self, (KEEP, "on", "off"), "Profile cleanup")
-        add = QPushButton("Add", self)
-        add.setAccessibleName("Add the profile")
-        add.clicked.connect(self._on_add_clicked)
-        self.error = QLabel(self)
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #e5484d")
         form = QFormLayout()
         form.addRow("&Name:", self.name)
         form.addRow("&App:", self.app)
@@ -106,22 +125,7 @@ class ProfilesPage(QWidget):
         form.addRow("Pa&ste:", self.paste_mode)
         form.addRow("&Language:", self.language)
         form.addRow("&Cleanup:", self.cleanup)
-        buttons = QHBoxLayout()
-        buttons.addWidget(add)
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch(1)
-        hint = QLabel("The first profile whose patterns match the app in front when a "
-                      "dictation starts applies; with none, the settings do. A pattern with "
-                      "* or ? is a glob, any other matches part of the name; case is "
-                      "ignored. `dictara doctor` shows the name of the app in front.", self)
-        hint.setWordWrap(True)
-        hint.setProperty("muted", True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(form)
-        layout.addLayout(buttons)
-        layout.addWidget(self.error)
-        layout.addWidget(hint)
+        return form
 
     def _refresh(self) -> None:
         self.table.clear()

@@ -30,7 +30,7 @@ from desktop.platform.selection import primary_owned_by
 log = logging.getLogger(__name__)
 
 POLL_MS = 20
-MODIFIER_WAIT_MS = 3000  # copy anyway after this long (a stuck key)
+MODIFIER_WAIT_MS = 3000  # copy anyway after this long (a stuck key), unless patient
 COPY_WAIT_MS = 600  # an app that copied nothing in this time had nothing selected
 VSCODE_FORMAT = "vscode-editor-data"
 # Apps where Ctrl+C interrupts instead of copying (WM_CLASS, executable, bundle id parts).
@@ -75,15 +75,23 @@ class SelectionReader(QObject):
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
         self._copying = False
+        self._patient = False
 
     @property
     def busy(self) -> bool:
         """Whether a read is under way."""
         return self._timer.isActive()
 
-    def start(self, app: FrontApp | None) -> None:
-        """Read the selection of ``app`` (the app in front); ``read`` or ``failed`` follows."""
+    def start(self, app: FrontApp | None, *, patient: bool = False) -> None:
+        """Read the selection of ``app`` (the app in front); ``read`` or ``failed`` follows.
+
+        Args:
+            app: the app in front, or None when it is not known.
+            patient: wait for the modifiers however long they are held (push-to-talk
+                holds the hotkey while the instruction is spoken).
+        """
         self.cancel()
+        self._patient = patient
         board = self._board()
         if app is not None and board.supportsSelection() and self._owns_primary(app.window):
             text = board.text(QClipboard.Mode.Selection)
@@ -129,7 +137,7 @@ class SelectionReader(QObject):
         self._waited += POLL_MS
         if not self._copying:
             held = self.modifiers_held() if self.modifiers_held is not None else False
-            if held and self._waited < MODIFIER_WAIT_MS:
+            if held and (self._patient or self._waited < MODIFIER_WAIT_MS):
                 return
             self._copying, self._waited = True, 0
             try:

@@ -1,13 +1,16 @@
 """End to end on the bench, hands free: a dictation that stops itself after silence, low
 noise with the app's own sounds on gives no text, and a model freed when idle costs no
-first word.
+first word; ``dictara dictate`` stops after silence and says when nothing was heard.
 
 Dictara runs as a real process in the tray (see ``test_hotkey_paste.py``). The bench's
 microphone is the monitor of the speaker sink: it hears the start and stop sounds, as a
 laptop's microphone hears its speakers.
 """
 
+import json
+import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -51,6 +54,15 @@ def pasted(out: Path) -> str:
     """Wait for the text field's text (empty if nothing came in time)."""
     found = poll(lambda: out.exists() and out.read_text(encoding="utf-8"), TEXT_TIMEOUT)
     return found if isinstance(found, str) else ""
+
+
+def wait_listening(proc: "subprocess.Popen[str]") -> None:
+    """Read ``dictara dictate``'s stderr up to the line that says it listens."""
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if "Listening" in line:
+            return
+    pytest.fail("dictara dictate ended without listening")
 
 
 def start_recording(bench: Bench, app: Proc, wid: str) -> int:
@@ -123,3 +135,31 @@ def test_after_the_idle_unload_rss_is_lower_and_the_first_word_is_kept(
     assert text.lower().startswith(("mister", "mr")), text
     assert wer([REFERENCE], [text]) < 25
     print(f"\nRSS {loaded:.0f} MB loaded, {freed:.0f} MB after the idle unload")
+
+
+def test_cli_dictate_stops_itself_after_silence(bench: Bench) -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "desktop", "dictate", "--json",
+                             "--stop-after-silence", "1.5"], env=bench.env, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_listening(proc)
+    bench.mic.play(ROOT / "tests" / "data" / CLIP).wait(30)
+    out, err = proc.communicate(timeout=30)  # no signal: it ends by itself
+    assert proc.returncode == 0, err
+    result = json.loads(out)
+    assert wer([REFERENCE], [result["text"]]) < 25
+    assert result["duration"] < 5.9 + 1.5 + 2.0
+
+
+def test_cli_dictate_of_noise_says_nothing_was_heard(bench: Bench) -> None:
+    noise = bench.tmp / "pink.wav"
+    subprocess.run(["sox", "-n", "-r", "16000", "-c", "1", "-b", "16", str(noise), "synth", "3",
+                    "pinknoise", "vol", "0.03"], check=True, timeout=20)
+    proc = subprocess.Popen([sys.executable, "-m", "desktop", "dictate"], env=bench.env,
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_listening(proc)
+    bench.mic.play(noise).wait(30)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert out.strip() == ""
+    assert "Nothing was heard." in err

@@ -4,7 +4,8 @@ Three other apps, each a QLineEdit in its own process with its own ``WM_CLASS``:
 into ``quietapp`` (whose profile turns pasting off) lands on the clipboard only; one into
 ``loudapp`` (no profile) is pasted; and in ``editapp`` a selected line is rewritten by a
 spoken instruction (a real recording played into the PulseAudio microphone) through the
-loopback Ollama stand-in, whose "model" answers an edit with the selection in capitals.
+loopback Ollama stand-in, whose "model" answers an edit with the selection in capitals
+and cleans a dictation visibly (tidied, its first "the" dropped).
 """
 
 import subprocess
@@ -13,11 +14,18 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.e2e.conftest import ROOT, Bench, Proc, poll, visible
-from tests.e2e.test_hotkey_paste import CLIP, PREVIOUS_CLIPBOARD, TEXT_TIMEOUT, start_app
+from tests.e2e.test_hotkey_paste import (
+    CLIP,
+    PREVIOUS_CLIPBOARD,
+    TEXT_TIMEOUT,
+    edited,
+    start_app,
+)
 from tests.fake_ollama import FakeOllama, instruction, selection, shout, transcript
 
 pytestmark = pytest.mark.e2e
@@ -44,10 +52,15 @@ app.exec()
 """
 
 
+def model(messages: list[dict[str, Any]]) -> str:
+    """The stand-in's answer: an edit in capitals, a cleanup visibly edited."""
+    return shout(messages) if selection(messages) else edited(messages)
+
+
 @pytest.fixture(autouse=True)
 def edits_in_capitals(fake_ollama: FakeOllama) -> None:
-    """The stand-in rewrites a selection in capitals and tidies a dictation."""
-    fake_ollama.reply = shout
+    """The stand-in answers with :func:`model`."""
+    fake_ollama.reply = model
 
 
 @pytest.fixture
@@ -114,7 +127,7 @@ def test_the_app_in_front_picks_the_profile(bench: Bench, fields: Fields) -> Non
         assert copied, "the cleaned text never reached the clipboard:\n" + "\n".join(
             app.lines[-30:])
         chats = bench.ollama.bodies("/api/chat")
-        assert copied == shout(chats[-1]["messages"])
+        assert copied == model(chats[-1]["messages"])
         assert "quilter" in copied.lower()
         time.sleep(1.0)  # a paste would have come by now (a real pause, not a wait)
         assert text_of(quiet_out) == "", "paste mode off, yet the text was pasted"
@@ -129,7 +142,7 @@ def test_the_app_in_front_picks_the_profile(bench: Bench, fields: Fields) -> Non
         pasted = poll(lambda: text_of(loud_out), TEXT_TIMEOUT)
         assert pasted, "nothing was pasted into loudapp:\n" + "\n".join(app.lines[-30:])
         chats = bench.ollama.bodies("/api/chat")
-        assert pasted == shout(chats[-1]["messages"])
+        assert pasted == model(chats[-1]["messages"])
         assert pasted != transcript(chats[-1]["messages"]).strip()
         assert poll(lambda: bench.clipboard() == PREVIOUS_CLIPBOARD, 5), "not restored"
         assert bench.focus() == loud_wid

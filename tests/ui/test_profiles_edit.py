@@ -139,3 +139,40 @@ def test_no_ollama_changes_nothing(make_app, qtbot: QtBot, data_dir: Path,
     qtbot.wait_until(lambda: window.state.text() == "Nothing was changed", timeout=60_000)
     assert "Ollama is not running" in window.hint.text()
     assert keys.pasted == []
+
+
+def test_escape_while_the_model_rewrites_changes_nothing(
+        make_app, qtbot: QtBot, data_dir: Path, tmp_path: Path, fake_ollama: FakeOllama
+) -> None:
+    fake_ollama.reply, fake_ollama.token_delay = shout, 0.3  # a slow model
+    front = [FrontApp("EditApp", ("editapp",), "draft")]
+    app, _dictate, editing, keys = profile_app(make_app, data_dir, tmp_path, front)
+    keys.selected = LINE
+    window = app.integration.window
+    say(qtbot, app, editing.press)
+    qtbot.wait_until(lambda: window.state.text() == "Rewriting the selection…",
+                     timeout=60_000)
+    with qtbot.assert_not_emitted(app.integration.edit.edited, wait=5000):
+        editing.escape()
+        assert window.state.text() == "Cancelled"
+    assert keys.pasted == []
+
+
+def test_push_to_talk_copies_once_the_keys_are_let_go(
+        make_app, qtbot: QtBot, data_dir: Path, tmp_path: Path, fake_ollama: FakeOllama
+) -> None:
+    fake_ollama.reply = shout
+    front = [FrontApp("EditApp", ("editapp",), "draft")]
+    app, _dictate, editing, keys = profile_app(make_app, data_dir, tmp_path, front,
+                                               hotkey__mode="push_to_talk")
+    keys.selected = LINE
+    editing.held = True  # Ctrl+Alt+E held while the instruction is spoken
+    editing.press()
+    wait_state(qtbot, app, State.RECORDING, 10_000)
+    wait_committed(qtbot, app)
+    qtbot.wait(3500)  # longer than a stuck key is waited for: Ctrl+Alt+C would not copy
+    assert app.integration.edit.selection == ""
+    with qtbot.wait_signal(app.integration.edit.edited, timeout=60_000):
+        editing.held = False
+        editing.release()
+    assert keys.pasted == [LINE.upper()]
