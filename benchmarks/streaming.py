@@ -190,6 +190,9 @@ def main() -> int:
     parser.add_argument("--partial-padding", type=float,
                         default=StreamingOptions.partial_padding,
                         help="seconds; a negative value encodes the full 30-s window")
+    parser.add_argument("--partial-window", type=float,
+                        default=StreamingOptions.partial_window,
+                        help="seconds; a negative value decodes the whole open span")
     parser.add_argument("--agreement", action=argparse.BooleanOptionalAction,
                         default=StreamingOptions.agreement)
     parser.add_argument("--encoder-padding", type=float, default=StreamingOptions.encoder_padding,
@@ -208,6 +211,8 @@ def main() -> int:
                                partial_load=args.partial_load,
                                partial_padding=(None if args.partial_padding < 0
                                                 else args.partial_padding),
+                               partial_window=(None if args.partial_window < 0
+                                               else args.partial_window),
                                encoder_padding=(None if args.encoder_padding < 0
                                                 else args.encoder_padding))
     transcriber.transcribe_audio(load(args.files[0])[:SAMPLE_RATE * 3], options.transcribe)

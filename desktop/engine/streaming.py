@@ -68,7 +68,7 @@ STITCH_REACH = 12
 # shown last, so the two share words even when Whisper left the last ones out.
 STITCH_OVERLAP = 1.5
 # Seconds a partial's encoder sees at least, audio and padding: with 4 s of padding,
-# tiny.en looped on 3 of 29 partials of 0.6-2 s of audio (each a decode for nothing).
+# tiny.en looped on 3 of 28 partials, of 0.6-2 s of audio (each a decode for nothing).
 MIN_PARTIAL_ENCODED = 8.0
 # What Whisper writes on non-speech (lower case, without punctuation).
 PHANTOMS = frozenset({
