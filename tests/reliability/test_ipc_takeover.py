@@ -124,4 +124,4 @@ def test_the_window_says_why_dictara_toggle_cannot_reach_it(shared: Path) -> Non
             pytest.fail("the window started without saying why toggle cannot reach it")
     finally:
         app.terminate()
-        app.wait(timeout=30)
+        app.communicate(timeout=60)  # drained: a full pipe would hold its last log lines
