@@ -114,7 +114,7 @@ class StreamingOptions:
     agreement: bool = True
     max_span: float = 22.0
     partial_interval: float = 1.0
-    partial_load: float = 0.11
+    partial_load: float = 0.09
     partial_padding: float | None = 4.0
     partial_window: float | None = 4.0
     partial_beam_size: int = 1
