@@ -117,6 +117,7 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         """Validate and save; on a bad value show why and stay open."""
         values = self.values()
+        aside = self.services.settings.file.set_aside
         try:
             if values["ollama.host"]:
                 resolve_host(values["ollama.host"])
@@ -132,6 +133,11 @@ class SettingsDialog(QDialog):
             self._show_error(f"The settings could not be saved ({e.strerror}); check the "
                              f"folder {self.services.paths.config_file.parent}.")
             return
+        kept = self.services.settings.file.set_aside
+        if kept is not None and kept != aside:
+            self.services.messages.warning(
+                f"The settings file could not be read, so it was kept as {kept} and your "
+                "settings were saved in a new one.")
         self._pull_cancel.set()
         super().accept()
 

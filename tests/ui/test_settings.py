@@ -77,3 +77,19 @@ def test_hotkey_that_cannot_be_registered_is_explained(make_app, qtbot: QtBot) -
     dialog = open_dialog(app, qtbot, problem)
     label = dialog.findChild(QLabel, "hotkeyProblem")
     assert label is not None and label.text() == problem
+
+
+def test_an_unreadable_settings_file_kept_aside_is_said_where(make_app, qtbot: QtBot) -> None:
+    app = make_app()
+    config = app.services.paths.config_file
+    config.write_text("[whisper\nmodel = ", encoding="utf-8")  # a hand edit gone wrong
+    app.services.settings.file.load()  # as at start-up
+    dialog = open_dialog(app, qtbot)
+    dialog.keep_days.setValue(9)
+    with qtbot.wait_signal(app.services.messages.posted, timeout=5000,
+                           check_params_cb=lambda m: "could not be read" in m.text) as said:
+        dialog.accept()
+    kept = next(config.parent.glob("config.toml.unreadable-*"))
+    assert str(kept) in said.args[0].text
+    assert kept.read_text(encoding="utf-8") == "[whisper\nmodel = "
+    assert SettingsFile(config).load().recordings.keep_days == 9
