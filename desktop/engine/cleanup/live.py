@@ -174,7 +174,7 @@ class LiveCleanup:
         with self._changed:
             while True:
                 finishing = self._final is not None
-                pending = (self._final or self._committed)[self._sent :]
+                pending = (self._committed if self._final is None else self._final)[self._sent :]
                 found = self._first_command(pending, finishing)
                 if found is not None:  # the text before it, then the command
                     before = _unglued(pending[: found.start])
