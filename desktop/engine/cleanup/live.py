@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from desktop.engine.cleanup.chunking import tail_of, word_count
-from desktop.engine.cleanup.cleaner import Cleaner
+from desktop.engine.cleanup.cleaner import UNEXPECTED, Cleaner
 from desktop.engine.cleanup.options import Backend, CleanupResult
 from desktop.engine.commands import Command, CommandOptions, Found
 from desktop.engine.commands import find as find_commands
@@ -158,16 +158,15 @@ class LiveCleanup:
 
     def _run(self) -> None:
         """The worker: clean the next unit whenever one is complete, until the tail is done."""
-        try:
-            while (piece := self._next_piece()) is not None:
-                if isinstance(piece, Command):
-                    self._pieces.append(piece)
-                    if self._on_text is not None:
-                        self._on_text(self._join(self._pieces))
-                else:
-                    self._clean(piece)
-        except Exception:  # thread boundary: finish() falls back to the rules for the rest
-            log.exception("Live cleanup failed")
+        while (piece := self._next_piece()) is not None:
+            if isinstance(piece, Command):
+                self._pieces.append(piece)
+                continue
+            try:
+                self._clean(piece)
+            except Exception:  # thread boundary: the piece stays as it was said
+                log.exception("Live cleanup of a piece failed")
+                self._pieces.append(CleanupResult(piece, piece, "rules", None, UNEXPECTED, 0))
 
     def _next_piece(self) -> str | Command | None:
         """Wait for the next unit or command (the tail once finishing); None when done."""

@@ -253,3 +253,15 @@ def test_commands_apply_to_a_whole_text_preset_too(fake_ollama: FakeOllama) -> N
     assert chat_texts(fake_ollama) == ["the budget is done. thanks anna"]  # "hi tom": rules
     assert result.raw == said
     assert result.cleaned.startswith("Hi tom") and "\nThe budget is done." in result.cleaned
+
+
+def test_a_piece_that_fails_unexpectedly_keeps_its_words(fake_ollama: FakeOllama,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    cleanup, _ = live(fake_ollama.url)
+    monkeypatch.setattr(Cleaner, "clean", broken)
+    result = cleanup.finish(f"{FIRST} {SECOND}")
+    assert result.cleaned.lower() == f"{FIRST} {SECOND}" and result.backend == "rules"
+    assert result.fallback_reason is not None and "unexpectedly" in result.fallback_reason
