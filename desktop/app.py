@@ -313,7 +313,9 @@ def _quit_on_signals(qapp: "QApplication") -> None:
 
     def quit_now(signum: int, _frame: object) -> None:
         log.info("Signal %d: quitting", signum)
-        qapp.quit()
+        # Through the event loop: a quit() before exec() starts it does nothing, so a
+        # signal during start-up was lost and the app ran on.
+        QTimer.singleShot(0, qapp.quit)
 
     signal.signal(signal.SIGTERM, quit_now)
     signal.signal(signal.SIGINT, quit_now)
