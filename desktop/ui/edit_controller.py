@@ -118,7 +118,8 @@ class EditController(QObject):
         except hotkeys.Error as e:
             self.hotkey_error = f"The edit hotkey is off: {e}"
             log.warning("Edit hotkey %s not registered: %s", combo, e)
-            self._messages.warning(self.hotkey_error)
+            if not isinstance(e, hotkeys.UnavailableError):  # the dictation hotkey says it
+                self._messages.warning(self.hotkey_error)
         else:
             self._listener = listener
         return self.hotkey_error

@@ -190,3 +190,16 @@ def test_another_cleanup_waits_instead_of_spoiling_the_paste(make_app, qtbot: Qt
     assert result.backend == "ollama" and keys.pasted == [result.cleaned]
     qtbot.wait_until(lambda: other.result is not None, timeout=60_000)
     assert other.result.backend == "ollama"
+
+
+def test_no_global_hotkeys_is_said_once_not_once_per_hotkey(make_app, qtbot: QtBot) -> None:
+    def unavailable(*_args: object) -> FakeListener:
+        raise hotkeys.UnavailableError("there is no X display (DISPLAY is not set)")
+
+    app = make_app(kwargs={"listener_factory": unavailable})
+    said: list[str] = []
+    app.services.messages.posted.connect(lambda m: said.append(m.text))
+    app.integration.start()
+    qtbot.wait_until(lambda: bool(said), timeout=5000)
+    qtbot.wait(200)  # a second message would have followed by now
+    assert len([s for s in said if "no X display" in s]) == 1, said
