@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from desktop.engine.transcriber import Transcriber
     from desktop.platform.frontmost import FrontApp
     from desktop.platform.paste import KeySender
-    from desktop.ui.hotkey_controller import ListenerFactory
+    from desktop.ui.global_hotkey import ListenerFactory
     from desktop.ui.ipc_server import IpcServer
     from desktop.ui.services import Services
 

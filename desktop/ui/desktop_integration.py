@@ -20,7 +20,8 @@ from desktop.platform.paste import KeySender
 from desktop.ui.dictation import Dictation, Owner, State
 from desktop.ui.dictation_window import DictationWindow
 from desktop.ui.edit_controller import EditController
-from desktop.ui.hotkey_controller import HotkeyController, ListenerFactory
+from desktop.ui.global_hotkey import ListenerFactory
+from desktop.ui.hotkey_controller import HotkeyController
 from desktop.ui.ipc_server import IpcServer
 from desktop.ui.profile_chooser import ProfileChooser
 from desktop.ui.services import Services

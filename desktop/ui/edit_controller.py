@@ -23,7 +23,7 @@ from desktop.platform import hotkeys
 from desktop.platform.paste import KeySender
 from desktop.ui.dictation import Dictation, Owner, State
 from desktop.ui.dictation_window import DictationWindow
-from desktop.ui.hotkey_controller import Listener, ListenerFactory, real_listener
+from desktop.ui.global_hotkey import GlobalHotkey, ListenerFactory
 from desktop.ui.jobs import JobRunner, describe_error
 from desktop.ui.messages import MessageBridge
 from desktop.ui.paster import Paster
@@ -34,14 +34,6 @@ from desktop.ui.settings_model import SettingsModel
 log = logging.getLogger(__name__)
 
 NOT_CHANGED = "Nothing was changed"
-
-
-class _EditSignals(QObject):
-    """Carries the listener thread's callbacks to the GUI thread."""
-
-    activated = Signal()
-    deactivated = Signal()
-    escaped = Signal()
 
 
 class EditController(QObject):
@@ -92,10 +84,8 @@ class EditController(QObject):
         self._runner = runner
         self._paster = paster
         self._chooser = chooser
-        self._make_listener = listener_factory or real_listener
-        self._listener: Listener | None = None
+        self._hotkey = GlobalHotkey(listener_factory, self)
         self._reader = SelectionReader(self.modifiers_held, keys=keys, parent=self)
-        self._signals = _EditSignals(self)
         self._editing = False  # from the key press until the rewrite is in (or not)
         self._instruction: str | None = None  # known once the dictation is DONE
         self._selected = False  # the selection has been read
@@ -110,29 +100,22 @@ class EditController(QObject):
         self.hotkey_error = None
         if not combo:
             return None
-        s = self._signals
         try:
-            listener = self._make_listener(combo, s.activated.emit, s.deactivated.emit,
-                                           s.escaped.emit)
-            listener.start()
+            self._hotkey.register(combo)
         except hotkeys.Error as e:
             self.hotkey_error = f"The edit hotkey is off: {e}"
             log.warning("Edit hotkey %s not registered: %s", combo, e)
             if not isinstance(e, hotkeys.UnavailableError):  # the dictation hotkey says it
                 self._messages.warning(self.hotkey_error)
-        else:
-            self._listener = listener
         return self.hotkey_error
 
     def unregister_hotkey(self) -> None:
         """Stop listening to the keyboard."""
-        if self._listener is not None:
-            self._listener.stop()
-            self._listener = None
+        self._hotkey.unregister()
 
     def modifiers_held(self) -> bool:
         """Whether the edit hotkey's modifiers are still down (the copy waits for them)."""
-        return self._listener.modifiers_held() if self._listener is not None else False
+        return self._hotkey.modifiers_held()
 
     def start(self) -> None:
         """Start an edit of the selection in the app in front (or say why not)."""
@@ -169,10 +152,10 @@ class EditController(QObject):
         self._end()
 
     def _connect(self) -> None:
-        s = self._signals
-        s.activated.connect(self._on_hotkey_activated)
-        s.deactivated.connect(self._on_hotkey_deactivated)
-        s.escaped.connect(self._on_hotkey_escaped)
+        h = self._hotkey
+        h.activated.connect(self._on_hotkey_activated)
+        h.deactivated.connect(self._on_hotkey_deactivated)
+        h.escaped.connect(self._on_hotkey_escaped)
         self._reader.read.connect(self._on_reader_read)
         self._reader.failed.connect(self._on_reader_failed)
         self.dictation.state_changed.connect(self._on_dictation_state_changed)

@@ -11,7 +11,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -19,34 +18,13 @@ from desktop.platform import hotkeys
 from desktop.platform.paste import Action, KeySender, action_for
 from desktop.ui.dictation import Dictation, Owner, State
 from desktop.ui.dictation_window import DictationWindow
+from desktop.ui.global_hotkey import GlobalHotkey, ListenerFactory
 from desktop.ui.messages import MessageBridge
 from desktop.ui.paster import Paster
 from desktop.ui.profile_chooser import ProfileChooser
 from desktop.ui.settings_model import SettingsModel
 
 log = logging.getLogger(__name__)
-
-
-class Listener(Protocol):
-    """What the controller needs from :class:`desktop.platform.hotkeys.HotkeyListener`."""
-
-    combo: hotkeys.Combo
-
-    def start(self) -> None: ...
-    def stop(self) -> None: ...
-    def modifiers_held(self) -> bool: ...
-
-
-ListenerFactory = Callable[
-    [str, Callable[[], None], Callable[[], None], Callable[[], None]], Listener]
-
-
-class _HotkeySignals(QObject):
-    """Carries the listener thread's callbacks to the GUI thread."""
-
-    activated = Signal()
-    deactivated = Signal()
-    escaped = Signal()
 
 
 class HotkeyController(QObject):
@@ -97,9 +75,7 @@ class HotkeyController(QObject):
         self._settings = settings
         self._messages = messages
         self._play = play
-        self._make_listener = listener_factory or real_listener
-        self._listener: Listener | None = None
-        self._signals = _HotkeySignals(self)
+        self._hotkey = GlobalHotkey(listener_factory, self)
         self._connect()
 
     @property
@@ -113,32 +89,25 @@ class HotkeyController(QObject):
 
         Also posts the reason as a warning (the settings dialog shows it too).
         """
-        self.unregister_hotkey()
         combo = self._settings.settings.hotkey.combo
-        s = self._signals
         try:
-            listener = self._make_listener(combo, s.activated.emit, s.deactivated.emit,
-                                           s.escaped.emit)
-            listener.start()
+            self._hotkey.register(combo)
         except hotkeys.Error as e:
             self.hotkey_error = str(e)
             log.warning("Hotkey %s not registered: %s", combo, e)
             self._messages.warning(self.hotkey_error)
         else:
-            self._listener = listener
             self.hotkey_error = None
         self.window.set_hint(self._hint())
         return self.hotkey_error
 
     def unregister_hotkey(self) -> None:
         """Stop listening to the keyboard."""
-        if self._listener is not None:
-            self._listener.stop()
-            self._listener = None
+        self._hotkey.unregister()
 
     def modifiers_held(self) -> bool:
         """Whether the hotkey's modifiers are still down (the paste waits for them)."""
-        return self._listener.modifiers_held() if self._listener is not None else False
+        return self._hotkey.modifiers_held()
 
     def start(self, owner: Owner = Owner.COMMAND) -> None:
         """Start a dictation whose text will be pasted (or say why not)."""
@@ -179,10 +148,10 @@ class HotkeyController(QObject):
                 and self.dictation.owner is Owner.WINDOW)
 
     def _connect(self) -> None:
-        s = self._signals
-        s.activated.connect(self._on_hotkey_activated)
-        s.deactivated.connect(self._on_hotkey_deactivated)
-        s.escaped.connect(self._on_hotkey_escaped)
+        h = self._hotkey
+        h.activated.connect(self._on_hotkey_activated)
+        h.deactivated.connect(self._on_hotkey_deactivated)
+        h.escaped.connect(self._on_hotkey_escaped)
         self.dictation.state_changed.connect(self._on_dictation_state_changed)
         self.dictation.microphone_closed.connect(self._on_dictation_microphone_closed)
         self.paster.pasted.connect(self._on_paster_pasted)
@@ -190,9 +159,9 @@ class HotkeyController(QObject):
         self._settings.changed.connect(self._on_settings_changed)
 
     def _hint(self) -> str:
-        if self._listener is None:
+        label = self._hotkey.label
+        if label is None:
             return "`dictara stop` or the tray stops · Esc cancels"
-        label = self._listener.combo.label
         if self.mode == "push_to_talk":
             return f"Release {label} to stop · Esc cancels"
         return f"{label} stops · Esc cancels"
@@ -271,11 +240,3 @@ class HotkeyController(QObject):
         if key in ("hotkey.combo", "hotkey.mode"):
             self.register_hotkey()
 
-
-def real_listener(
-    combo: str,
-    on_activate: Callable[[], None],
-    on_deactivate: Callable[[], None],
-    on_escape: Callable[[], None],
-) -> Listener:
-    return hotkeys.HotkeyListener(combo, on_activate, on_deactivate, on_escape)
