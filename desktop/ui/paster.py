@@ -82,7 +82,7 @@ class Paster(QObject):
         """Paste ``text`` into the focused app; ``pasted`` or ``failed`` follows."""
         self._finish_pending()
         board = self._board()
-        self._saved = _copy(board.mimeData())
+        self._saved = snapshot(board.mimeData())
         self._text = text
         self._asked = time.monotonic()
         self._waited = 0
@@ -124,17 +124,22 @@ class Paster(QObject):
         if board.text() != self._text:
             log.info("The clipboard changed since the paste; not restoring it")
             return
-        if saved is None or not saved.formats():
-            board.clear()
-        else:
-            board.setMimeData(saved)
+        put_back(board, saved)
         self.restored.emit()
 
 
-def _copy(data: QMimeData | None) -> QMimeData:
+def snapshot(data: QMimeData | None) -> QMimeData:
     """Return a copy of every format (the clipboard's own object changes under us)."""
     result = QMimeData()
     if data is not None:
         for fmt in data.formats():
             result.setData(fmt, data.data(fmt))
     return result
+
+
+def put_back(board: QClipboard, saved: QMimeData | None) -> None:
+    """Give the clipboard back what :func:`snapshot` took (empty stays empty)."""
+    if saved is None or not saved.formats():
+        board.clear()
+    else:
+        board.setMimeData(saved)

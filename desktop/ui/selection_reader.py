@@ -26,6 +26,7 @@ from PySide6.QtGui import QClipboard, QGuiApplication
 from desktop.platform.frontmost import FrontApp
 from desktop.platform.paste import KeySender, KeystrokeError
 from desktop.platform.selection import primary_owned_by
+from desktop.ui.paster import put_back, snapshot
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ class SelectionReader(QObject):
             log.info("No copy shortcut for the terminal %s: nothing is selected", app.app)
             QTimer.singleShot(0, lambda: self.read.emit(""))
             return
-        self._saved = _copy(board.mimeData())
+        self._saved = snapshot(board.mimeData())
         board.clear()  # a copy of nothing leaves it empty: nothing is selected
         self._waited = 0
         self._copying = False
@@ -119,12 +120,8 @@ class SelectionReader(QObject):
         return self._clipboard or QGuiApplication.clipboard()
 
     def _restore(self) -> None:
-        board, saved = self._board(), self._saved
-        self._saved = None
-        if saved is None or not saved.formats():
-            board.clear()
-        else:
-            board.setMimeData(saved)
+        saved, self._saved = self._saved, None
+        put_back(self._board(), saved)
 
     def _finish(self, text: str) -> None:
         self._timer.stop()
@@ -167,12 +164,3 @@ def _whole_line(data: QMimeData) -> bool:
     except (UnicodeDecodeError, json.JSONDecodeError):
         return False
     return isinstance(meta, dict) and meta.get("isFromEmptySelection") is True
-
-
-def _copy(data: QMimeData | None) -> QMimeData:
-    """Return a copy of every format (the clipboard's own object changes under us)."""
-    result = QMimeData()
-    if data is not None:
-        for fmt in data.formats():
-            result.setData(fmt, data.data(fmt))
-    return result
