@@ -215,13 +215,11 @@ class DictaraApp:
         QTimer.singleShot(0, self._start_work)
 
     def _on_window_hidden(self) -> None:
-        from PySide6.QtCore import QSettings
+        from desktop.ui import ui_state
 
-        state = QSettings(str(self.services.paths.config_file.parent / UI_STATE_FILE),
-                          QSettings.Format.IniFormat)
-        if state.value(TOLD_ABOUT_TRAY) != "yes" and self.integration.notify_hidden():
-            state.setValue(TOLD_ABOUT_TRAY, "yes")
-            state.sync()
+        state = self.services.paths.config_file.parent / UI_STATE_FILE
+        if ui_state.read(state, TOLD_ABOUT_TRAY) != "yes" and self.integration.notify_hidden():
+            ui_state.write(state, TOLD_ABOUT_TRAY, "yes")
 
     def _on_dictation_state_changed(self, state: object) -> None:
         from desktop.ui.dictation import State

@@ -13,6 +13,7 @@ from typing import Any
 
 from faster_whisper.utils import available_models
 
+from desktop.engine import vad
 from desktop.engine.features import PieceFeatureExtractor
 from desktop.engine.short_window import WhisperModel
 from desktop.paths import private_dir
@@ -172,8 +173,10 @@ def load(ref: ModelRef, options: ModelOptions) -> WhisperModel:
     except (RuntimeError, ValueError, OSError) as e:
         reason = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise BrokenModelError(ref.path, reason) from e
-    # Features a piece at a time: a long file's peak memory no longer follows its window.
+    # Features and VAD a piece at a time: a long file's peak memory no longer follows its
+    # window.
     model.feature_extractor = PieceFeatureExtractor(**model.feat_kwargs)
+    vad.bound_whole_file_runs()
     return model
 
 

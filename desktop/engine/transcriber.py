@@ -293,7 +293,8 @@ class Transcriber:
     def _decode(
         self, model: WhisperModel, audio: AudioArray, options: TranscribeOptions
     ) -> tuple[Iterator[Segment], str | None]:
-        if audio.size == 0 or float(np.max(np.abs(audio))) < SILENCE_PEAK:
+        # max and min, not max(abs): abs would copy a 10-minute window (38 MB) first.
+        if audio.size == 0 or max(float(audio.max()), -float(audio.min())) < SILENCE_PEAK:
             return iter(()), options.language
         words, tokenizer = options.vocabulary, model.hf_tokenizer
         # Biased, a decode of more than one 30-s window lost its timestamps and the words at

@@ -4,11 +4,18 @@ faster-whisper's ``get_speech_timestamps`` needs the whole recording at once. Th
 the same ONNX model frame by frame as audio arrives, carrying the model's recurrent
 state and the 64-sample context between calls, so its probabilities match a whole-file
 run exactly (checked in tests/engine/test_streaming.py).
+
+:func:`bound_whole_file_runs` makes faster-whisper's own whole-recording VAD (the
+``vad_filter`` of every file window) run the model the same way, a bounded number of
+frames at a time: upstream classifies 10,000 frames (5.3 minutes) in one ONNX run, whose
+activations took 89 MB (210 to 265 MB with the copies around it and glibc's defaults) for the
+10-minute windows of a long file. That one run was most of a long file's peak memory,
+and its run-to-run spread made the peak vary.
 """
 
 import numpy as np
 import numpy.typing as npt
-from faster_whisper.vad import get_vad_model
+from faster_whisper.vad import SileroVADModel, get_vad_model
 
 from desktop.engine.decode import AudioArray
 
@@ -22,6 +29,37 @@ NEG_THRESHOLD = 0.35
 # the thread slept: the VAD cost 0.015 CPU-s per second of audio, a quarter of what one
 # decode of the recording costs with tiny.en. Decisions come up to 64 ms later.
 BATCH_FRAMES = 3
+# Most frames classified in one ONNX run (16 s): the run's memory, 6 MB, stays small,
+# and the probabilities are the same for any run length.
+RUN_FRAMES = 500
+
+
+class SileroRun:
+    """Silero VAD over consecutive frames, a bounded number per ONNX run.
+
+    The recurrent state and the 64-sample context carry from one frame to the next,
+    across runs and calls alike. One thread only.
+    """
+
+    def __init__(self, model: SileroVADModel | None = None) -> None:
+        self._session = (model or get_vad_model()).session
+        self._state = np.zeros((2, 1, 1, 128), dtype=np.float32)
+        self._context = np.zeros(CONTEXT, dtype=np.float32)
+
+    def probabilities(self, rows: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """Return the speech probability of each row of FRAME samples, in order."""
+        out = [self._run(rows[at : at + RUN_FRAMES]) for at in range(0, len(rows), RUN_FRAMES)]
+        return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
+
+    def _run(self, rows: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        before = np.concatenate([self._context[None, :], rows[:-1, -CONTEXT:]])
+        batch = np.concatenate([before, rows], axis=1)
+        self._context = rows[-1, -CONTEXT:].copy()
+        out, h, c = self._session.run(
+            None, {"input": batch, "h": self._state[0], "c": self._state[1]}
+        )
+        self._state = np.stack([h, c])
+        return np.asarray(out, dtype=np.float32).reshape(-1)
 
 
 class StreamingVad:
@@ -35,9 +73,7 @@ class StreamingVad:
     """
 
     def __init__(self) -> None:
-        self._model = get_vad_model()
-        self._state = np.zeros((2, 1, 1, 128), dtype=np.float32)
-        self._context = np.zeros(CONTEXT, dtype=np.float32)
+        self._silero = SileroRun()
         self._pending = np.zeros(0, dtype=np.float32)
         self._speaking = False
         self.flags: list[bool] = []
@@ -60,18 +96,21 @@ class StreamingVad:
             return 0
         rows = self._pending[: count * FRAME].reshape(count, FRAME)
         self._pending = self._pending[count * FRAME :]
-        for prob in self._probabilities(rows):
+        for prob in self._silero.probabilities(rows):
             self._speaking = prob >= THRESHOLD or (self._speaking and prob >= NEG_THRESHOLD)
             self.flags.append(self._speaking)
             self.probs.append(float(prob))
         return count
 
-    def _probabilities(self, rows: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-        before = np.concatenate([self._context[None, :], rows[:-1, -CONTEXT:]])
-        batch = np.concatenate([before, rows], axis=1)
-        self._context = rows[-1, -CONTEXT:].copy()
-        out, h, c = self._model.session.run(
-            None, {"input": batch, "h": self._state[0], "c": self._state[1]}
-        )
-        self._state = np.stack([h, c])
-        return np.asarray(out, dtype=np.float32).reshape(-1)
+
+def bound_whole_file_runs() -> None:
+    """Make faster-whisper's whole-recording VAD run RUN_FRAMES at a time, for good."""
+    setattr(SileroVADModel, "__call__", _whole_recording)  # noqa: B010 (a method)
+
+
+def _whole_recording(model: SileroVADModel, audio: AudioArray, num_samples: int = FRAME,
+                     context_size_samples: int = CONTEXT) -> npt.NDArray[np.float32]:
+    """``SileroVADModel.__call__`` in bounded runs: one probability per frame, as (N, 1)."""
+    if (num_samples, context_size_samples) != (FRAME, CONTEXT) or len(audio) % FRAME:
+        raise ValueError("the audio must be whole 512-sample frames, with 64 of context")
+    return SileroRun(model).probabilities(audio.reshape(-1, FRAME))[:, None]

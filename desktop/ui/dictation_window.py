@@ -18,7 +18,6 @@ from PySide6.QtCore import (
     QEvent,
     QPoint,
     QRect,
-    QSettings,
     Qt,
     QTimer,
     Signal,
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.engine.streaming import Partial
+from desktop.ui import ui_state
 from desktop.ui.dictation import Dictation, Owner, State
 from desktop.ui.level_meter import LevelMeter
 from desktop.ui.resources import icon
@@ -369,14 +369,12 @@ class DictationWindow(QWidget):
     def _saved_position(self) -> QPoint | None:
         if self._state_file is None:
             return None
-        value = QSettings(str(self._state_file), QSettings.Format.IniFormat).value("pos")
+        value = ui_state.read(self._state_file, "pos")
         return value if isinstance(value, QPoint) else None
 
     def _save_position(self) -> None:
         if self._state_file is not None and self._placed:
-            store = QSettings(str(self._state_file), QSettings.Format.IniFormat)
-            store.setValue("pos", self.pos())
-            store.sync()
+            ui_state.write(self._state_file, "pos", self.pos())
 
     @Slot(object)
     def _on_dictation_state_changed(self, state: State) -> None:

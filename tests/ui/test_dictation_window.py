@@ -77,6 +77,7 @@ def test_position_is_remembered_and_kept_on_screen(qtbot: QtBot, tmp_path: Path)
     again = _window(qtbot, state)
     again.show_message("Cancelled")
     assert again.pos() == QPoint(100, 120)
+    assert state.stat().st_mode & 0o777 == 0o600  # user-only, like every file Dictara writes
     again.move(-5000, 99999)
     again.dismiss()
     third = _window(qtbot, state)

@@ -6,12 +6,12 @@ import logging
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.app import TOLD_ABOUT_TRAY, UI_STATE_FILE
+from desktop.ui import ui_state
 from desktop.ui.library import QUEUE_FILE
 from tests.ui.test_files_history import finished
 
@@ -34,9 +34,9 @@ def test_with_a_tray_closing_hides_and_says_so_once(make_app, qtbot: QtBot) -> N
             qtbot.wait_signal(app.window.hidden, timeout=1000):
         app.window.close()
     assert not app.window.isVisible() and told == [True]
-    state = QSettings(str(app.services.paths.config_file.parent / UI_STATE_FILE),
-                      QSettings.Format.IniFormat)
-    assert state.value(TOLD_ABOUT_TRAY) == "yes"
+    state = app.services.paths.config_file.parent / UI_STATE_FILE
+    assert ui_state.read(state, TOLD_ABOUT_TRAY) == "yes"
+    assert state.stat().st_mode & 0o777 == 0o600
     app.window.show_front()
     assert app.window.isVisible()
     app.window.close()
