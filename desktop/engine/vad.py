@@ -3,14 +3,13 @@
 faster-whisper's ``get_speech_timestamps`` needs the whole recording at once. This runs
 the same ONNX model frame by frame as audio arrives, carrying the model's recurrent
 state and the 64-sample context between calls, so its probabilities match a whole-file
-run exactly (checked in tests/engine/test_streaming.py).
+run exactly (checked in tests/engine/test_vad.py).
 
 :func:`bound_whole_file_runs` makes faster-whisper's own whole-recording VAD (the
 ``vad_filter`` of every file window) run the model the same way, a bounded number of
-frames at a time: upstream classifies 10,000 frames (5.3 minutes) in one ONNX run, whose
-activations took 89 MB (210 to 265 MB with the copies around it and glibc's defaults) for the
-10-minute windows of a long file. That one run was most of a long file's peak memory,
-and its run-to-run spread made the peak vary.
+frames at a time. Upstream classifies up to 10,000 frames (5.3 minutes) in one ONNX run:
+for the 10-minute windows of a long file its activations took 89 MB (210 to 265 MB with
+the copies around it under glibc's defaults, varying from run to run).
 """
 
 import numpy as np
