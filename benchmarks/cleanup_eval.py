@@ -24,7 +24,7 @@ from desktop.engine.cleanup.options import DEFAULT_MODEL
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "cleanup_eval.jsonl"
 GUARD_REASONS = {guard.EMPTY, guard.CUT_OFF, guard.ANSWERED, guard.ADDED, guard.DROPPED,
-                 guard.REWROTE, guard.LOOPED, guard.LANGUAGE}
+                 guard.REWROTE, guard.MOVED, guard.LOOPED, guard.LANGUAGE}
 
 
 @dataclass(frozen=True)

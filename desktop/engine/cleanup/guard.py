@@ -7,6 +7,7 @@ any of these signs; the caller then shows the rule-based cleanup with that reaso
 
 import difflib
 import re
+from collections import Counter
 
 from desktop.engine.cleanup.rules import RuleCleaner
 
@@ -17,6 +18,7 @@ ANSWERED = "The model answered the dictation instead of cleaning it" + _SHOWING
 ADDED = "The model added words that were never said" + _SHOWING
 DROPPED = "The model left out part of the dictation" + _SHOWING
 REWROTE = "The model rewrote too much" + _SHOWING
+MOVED = "The model moved or repeated words said elsewhere in the dictation" + _SHOWING
 LOOPED = "The model got stuck repeating itself" + _SHOWING
 LANGUAGE = "The model answered in a different language" + _SHOWING
 
@@ -56,6 +58,9 @@ _SHORT_FORMS = {
 _SUFFIXES = {"n't": "not", "'re": "are", "'ll": "will", "'ve": "have", "'m": "am",
              "'d": "would", "'s": "is"}
 _WITH_NUMBER = re.compile(r"\d+(?:st|nd|rd|th|s|am|pm|k)?")
+# Presets whose answer keeps what was said in the order it was said (notes and custom
+# instructions may regroup it).
+_IN_ORDER = frozenset({"clean", "verbatim", "email"})
 _BOUNDS = {  # preset: (lowest, highest) ratio of answer words to rule-cleaned words
     "clean": (0.6, 1.3), "email": (0.6, 1.4), "notes": (0.5, 1.3),
     "verbatim": (0.85, 1.15), "custom": (0.4, 1.8),
@@ -115,6 +120,8 @@ def check(
     length = _length_problem(raw, said, out, preset)
     if length != DROPPED and preset != "custom" and _novel(said, out, preset, allowed):
         return ADDED  # a summary's abbreviations ("re") are not additions: it dropped the rest
+    if length is None and preset in _IN_ORDER and _moved(said, out, preset):
+        return MOVED
     return length
 
 
@@ -166,6 +173,31 @@ def _novel(said: list[str], out: list[str], preset: str, terms: frozenset[str]) 
         if w not in vocab and w not in ok and not (has_numbers and _WITH_NUMBER.fullmatch(w))
         and not difflib.get_close_matches(w, vocab, n=1, cutoff=0.75)
     ]
+
+
+def _moved(said: list[str], out: list[str], preset: str) -> bool:
+    """Return whether the answer says a content word more often than the transcript, or
+    moves more than one of them (a cleanup drops words; it never moves or repeats them).
+
+    Words of the answer are matched to the transcript's with spelling fixes allowed;
+    function words and words the transcript cannot account for (digits, vocabulary terms:
+    see :func:`_novel`) are left out.
+    """
+    ok = _FUNCTION_WORDS | (_EMAIL_OK if preset == "email" else frozenset())
+    spoken = [w for w in _in_full(said) if w not in ok]
+    known = set(spoken)
+    written = []
+    for w in _in_full(out):
+        if w in ok:
+            continue
+        match = w if w in known else next(iter(difflib.get_close_matches(w, known, n=1,
+                                                                       cutoff=0.75)), None)
+        if match is not None:
+            written.append(match)
+    if Counter(written) - Counter(spoken):
+        return True
+    kept = difflib.SequenceMatcher(None, spoken, written, autojunk=False).get_matching_blocks()
+    return len(written) - sum(block.size for block in kept) > 1
 
 
 def _in_full(ws: list[str]) -> list[str]:

@@ -54,7 +54,7 @@ def test_off_task_answers_trip(raw: str, answer: str, reason: str) -> None:
 
 def test_every_reason_is_one_sentence_naming_the_fallback() -> None:
     reasons = [guard.EMPTY, guard.CUT_OFF, guard.ANSWERED, guard.ADDED, guard.DROPPED,
-               guard.REWROTE, guard.LOOPED, guard.LANGUAGE]
+               guard.REWROTE, guard.MOVED, guard.LOOPED, guard.LANGUAGE]
     assert all(r.endswith("showing the rule-based cleanup.") and r.count(".") == 1
                for r in reasons)
 
@@ -109,3 +109,43 @@ def test_vocabulary_terms_may_be_added() -> None:
     answer = "We deploy it to Kubernetes on Monday."
     assert guard.check(raw, answer) == guard.ADDED
     assert guard.check(raw, answer, allowed=frozenset({"Kubernetes"})) is None
+
+
+PRINTING = ("the invention of movable metal letters in the middle of the fifteenth century may "
+            "justly be considered as the invention of the art of printing and it is worth "
+            "mention in passing that the earliest book printed with movable types was the "
+            "gutenberg bible")
+
+
+@pytest.mark.parametrize(
+    ("raw", "answer"),
+    [
+        # SmolLM2-135M's answer to a piece of the LJ001 chapter: "the art of printing"
+        # swapped for words said later in it. Every word was said; not there, not twice.
+        (PRINTING, "The invention of movable metal letters in the middle of the fifteenth "
+         "century may justly be considered as the invention of movable types, and it is "
+         "worth mention in passing that the earliest book printed with movable types was "
+         "the Gutenberg Bible."),
+        ("send the contract to maria and the invoice to john",
+         "Send the invoice to Maria and the contract to John."),
+    ],
+)
+def test_words_moved_or_repeated_from_elsewhere_are_a_rejection(raw: str, answer: str) -> None:
+    assert guard.check(raw, answer) == guard.MOVED
+
+
+@pytest.mark.parametrize(
+    ("raw", "answer"),
+    [
+        ("i went to the i went to the store and bought milk",
+         "I went to the store and bought milk."),
+        ("let's meet on tuesday no wait wednesday at the office",
+         "Let's meet on Wednesday at the office."),
+        ("can you send it to me please", "Can you please send it to me?"),
+        ("the the report is uh basically done", "The report is basically done."),
+        ("we need twenty five e-mail adresses", "We need 25 email addresses."),
+    ],
+)
+def test_false_starts_corrections_and_one_moved_word_pass(raw: str, answer: str) -> None:
+    assert guard.check(raw, answer) is None
+    assert guard.check(PRINTING, PRINTING.capitalize() + ".") is None
