@@ -7,6 +7,10 @@ pause, or once too many words wait, whatever is there), with the end of the clea
 before it as read-only context. At stop only the tail is left to clean. Each piece goes
 through the guard on its own; a rejected or failed piece falls back to the rules alone.
 
+A piece cut while speaking where no sentence ended (at a pause Whisper did not punctuate,
+or a long run cut at a comma) goes on in the next piece: the full stop or question mark its
+cleanup gave it is taken off again, and the next piece does not start a new sentence.
+
 Spoken commands ("new paragraph", "scratch that", see :mod:`desktop.engine.commands`)
 bound pieces: the text before one is a piece of its own, and the command is carried out
 on the cleaned text, so the model never sees it and a layout it might not keep is
@@ -16,11 +20,13 @@ Presets whose layout depends on the whole text (``email``, ``custom``) are not c
 pieces: they get one cleanup of the final text at stop (cut only at its commands).
 """
 
+import dataclasses
 import logging
 import re
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from desktop.engine.cleanup.chunking import tail_of, word_count
 from desktop.engine.cleanup.cleaner import UNEXPECTED, Cleaner
@@ -42,6 +48,22 @@ _CLAUSE_END = re.compile(r"[,;:](?=\s)")
 _SHOWING = "; showing the rule-based cleanup."
 _GLUED = " \t\n.,;:!?…"
 _NO_COMMANDS = CommandOptions(enabled=False)
+_ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*$")
+_CLOSED = re.compile(r"[.!?…]+$")
+_FIRST_WORD = re.compile(r"^\W*(\w[\w'’-]*)")
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A unit of committed text to clean.
+
+    Attributes:
+        text: the raw words.
+        open: cut while speaking where no sentence ended: the next piece continues it.
+    """
+
+    text: str
+    open: bool = False
 
 
 def cleans_in_pieces(cleaner: Cleaner) -> bool:
@@ -99,6 +121,7 @@ class LiveCleanup:
         self._sent = 0  # characters of the committed text handed to pieces
         self._final: str | None = None
         self._pieces: list[CleanupResult | Command] = []
+        self._continues = False  # the next piece goes on with a sentence left open
         self._unavailable: str | None = None  # why the model could not be asked
         self._cancel = threading.Event()  # the user cancelled: the rules do the rest
         self._stop_pieces = threading.Event()  # pieces under way are not needed
@@ -161,14 +184,29 @@ class LiveCleanup:
         while (piece := self._next_piece()) is not None:
             if isinstance(piece, Command):
                 self._pieces.append(piece)
+                self._continues = False
                 continue
             try:
-                self._clean(piece)
+                result = self._clean(piece.text)
             except Exception:  # thread boundary: the piece stays as it was said
                 log.exception("Live cleanup of a piece failed")
-                self._pieces.append(CleanupResult(piece, piece, "rules", None, UNEXPECTED, 0))
+                result = CleanupResult(piece.text, piece.text, "rules", None, UNEXPECTED, 0)
+            self._pieces.append(self._fitted(result, piece))
 
-    def _next_piece(self) -> str | Command | None:
+    def _fitted(self, result: CleanupResult, piece: _Piece) -> CleanupResult:
+        """``result`` joined to the sentence the piece before left open, and left open
+        itself if the piece was cut mid-sentence."""
+        text = result.cleaned.strip()
+        if self._continues:
+            text = _continued(text, piece.text)
+        if piece.open:
+            text = _CLOSED.sub("", text)
+            if piece.text[-1:] in ",;:" and text[-1:] not in ",;:":
+                text += piece.text[-1]
+        self._continues = piece.open
+        return dataclasses.replace(result, cleaned=text)
+
+    def _next_piece(self) -> _Piece | Command | None:
         """Wait for the next unit or command (the tail once finishing); None when done."""
         with self._changed:
             while True:
@@ -178,14 +216,14 @@ class LiveCleanup:
                 if found is not None:  # the text before it, then the command
                     before = _unglued(pending[: found.start])
                     self._sent += found.start if before else found.end
-                    return before or found.command
+                    return _Piece(before) if before else found.command
                 if finishing:
                     self._sent += len(pending)
-                    return _unglued(pending) or None
+                    return _Piece(tail) if (tail := _unglued(pending)) else None
                 size = complete_unit(pending, time.monotonic() - self._grew_at)
-                if size and _unglued(pending[:size]):
+                if size and (unit := _unglued(pending[:size])):
                     self._sent += size
-                    return _unglued(pending[:size])
+                    return _Piece(unit, open=not _ENDS_SENTENCE.search(unit))
                 self._changed.wait(_POLL)
 
     def _first_command(self, pending: str, finishing: bool) -> Found | None:
@@ -199,7 +237,7 @@ class LiveCleanup:
             return found
         return found if pending[: found.end].rstrip()[-1] in _GLUED else None
 
-    def _clean(self, raw: str) -> None:
+    def _clean(self, raw: str) -> CleanupResult:
         before = list(self._pieces)
 
         def emit(text: str) -> None:
@@ -213,7 +251,7 @@ class LiveCleanup:
                                          context=tail_of(self._join(before)), urgent=True)
             if result.model_unavailable:
                 self._unavailable = result.fallback_reason
-        self._pieces.append(result)
+        return result
 
     def _join(self, pieces: Sequence[CleanupResult | Command | str]) -> str:
         """Join cleaned pieces (and the text streaming in) as the transcript's segments
@@ -253,6 +291,21 @@ class LiveCleanup:
                  len(results), len(by_model), ms)
         return CleanupResult(final, cleaned, backend, model, reason, ms,
                              self._unavailable is not None)
+
+
+def _continued(cleaned: str, raw: str) -> str:
+    """``cleaned`` without the capital its cleanup gave its first word, when that word is
+    not a name ("I", "Netherlands"): the raw text has it in lower case only."""
+    first = _FIRST_WORD.match(cleaned)
+    if first is None or not first.group(1)[0].isupper():
+        return cleaned
+    word = first.group(1)
+    spoken = raw.split()
+    if word.lower() not in (w.strip(_GLUED) for w in spoken) or word in (
+            w.strip(_GLUED) for w in spoken):
+        return cleaned
+    at = first.start(1)
+    return cleaned[:at] + word[0].lower() + cleaned[at + 1 :]
 
 
 def _unglued(piece: str) -> str:

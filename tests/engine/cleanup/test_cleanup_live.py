@@ -265,3 +265,31 @@ def test_a_piece_that_fails_unexpectedly_keeps_its_words(fake_ollama: FakeOllama
     result = cleanup.finish(f"{FIRST} {SECOND}")
     assert result.cleaned.lower() == f"{FIRST} {SECOND}" and result.backend == "rules"
     assert result.fallback_reason is not None and "unexpectedly" in result.fallback_reason
+
+
+@pytest.mark.parametrize("ollama_up", [True, False], ids=["model", "rules"])
+def test_a_piece_cut_mid_sentence_runs_on_into_the_next(fake_ollama: FakeOllama,
+                                                        ollama_up: bool) -> None:
+    first = "um the invention of movable metal letters in the netherlands"
+    second = "which were the predecessors of the true printed book, and I think"
+    third = "uh Netherlands printers made the art of printing what it is"
+    if not ollama_up:
+        fake_ollama.stop()
+    cleanup, _ = live(fake_ollama.url)
+    cleanup.feed(first)  # no sentence end: sent after the pause
+    deadline = time.monotonic() + PAUSE_SECONDS + 5
+    while not cleanup._pieces:  # the first piece is cleaned (by the model or the rules)
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    words = " ".join(f"part{i}" for i in range(MAX_PIECE_WORDS))
+    cleanup.feed(f"{first} {second}, {words}")  # a run cut at its comma
+    while len(cleanup._pieces) < 2:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    result = cleanup.finish(f"{first} {second}, {words} {third}")
+
+    assert result.cleaned == (
+        "The invention of movable metal letters in the netherlands which were the "
+        f"predecessors of the true printed book, and I think, {words} Netherlands printers "
+        "made the art of printing what it is.")
+    assert result.backend == ("ollama" if ollama_up else "rules")
