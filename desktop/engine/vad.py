@@ -103,7 +103,12 @@ class StreamingVad:
 
 
 def bound_whole_file_runs() -> None:
-    """Make faster-whisper's whole-recording VAD run RUN_FRAMES at a time, for good."""
+    """Make faster-whisper's whole-recording VAD run RUN_FRAMES at a time, for good.
+
+    faster-whisper has no setting for it, so this replaces ``SileroVADModel.__call__``;
+    tests/engine/test_vad.py checks that a transcription's ``vad_filter`` still goes
+    through it with the same probabilities, so an upgrade that changes either fails there.
+    """
     setattr(SileroVADModel, "__call__", _whole_recording)  # noqa: B010 (a method)
 
 

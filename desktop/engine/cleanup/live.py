@@ -300,9 +300,8 @@ def _continued(cleaned: str, raw: str) -> str:
     if first is None or not first.group(1)[0].isupper():
         return cleaned
     word = first.group(1)
-    spoken = raw.split()
-    if word.lower() not in (w.strip(_GLUED) for w in spoken) or word in (
-            w.strip(_GLUED) for w in spoken):
+    spoken = {w.strip(_GLUED) for w in raw.split()}
+    if word.lower() not in spoken or word in spoken:
         return cleaned
     at = first.start(1)
     return cleaned[:at] + word[0].lower() + cleaned[at + 1 :]
