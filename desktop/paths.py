@@ -101,6 +101,17 @@ def private_file(path: Path) -> Path:
     return path
 
 
+def make_private(folder: Path) -> None:
+    """Make ``folder`` and everything in it user-only (0o700 folders, 0o600 files).
+
+    Raises:
+        OSError: something in it cannot be changed.
+    """
+    folder.chmod(DIR_MODE)
+    for path in folder.rglob("*"):
+        path.chmod(DIR_MODE if path.is_dir() else FILE_MODE)
+
+
 def write_private(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` atomically, user-only, in a private folder.
 

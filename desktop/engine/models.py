@@ -16,7 +16,7 @@ from faster_whisper.utils import available_models
 from desktop.engine import vad
 from desktop.engine.features import PieceFeatureExtractor
 from desktop.engine.short_window import WhisperModel
-from desktop.paths import private_dir
+from desktop.paths import make_private, private_dir
 
 log = logging.getLogger(__name__)
 
@@ -228,6 +228,7 @@ def import_model(folder: Path, models_dir: Path, name: str | None = None) -> Mod
     partial = target.with_name(target.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     shutil.copytree(folder, partial)
+    make_private(partial)
     partial.rename(target)
     return ModelRef(target.name, target)
 
@@ -275,6 +276,7 @@ def download(
         raise DownloadError(name, _download_reason(e)) from e
     shutil.rmtree(partial / ".cache", ignore_errors=True)
     validate(partial)
+    make_private(partial)
     shutil.rmtree(target, ignore_errors=True)
     partial.rename(target)
     return ModelRef(name, target)

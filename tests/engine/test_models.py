@@ -39,6 +39,7 @@ def test_import_copies_and_lists(tmp_path: Path) -> None:
     store = tmp_path / "models"
     ref = models.import_model(source, store)
     assert ref.path == store / "my-tiny" and models.resolve("my-tiny", store).path == ref.path
+    assert {f.stat().st_mode & 0o777 for f in ref.path.rglob("*")} == {0o600}  # user-only
     names = [m.ref.name for m in models.installed(store)]
     assert names == ["tiny.en", "my-tiny"]
     with pytest.raises(FileExistsError):

@@ -136,6 +136,7 @@ def test_download_installs_a_model_that_resolve_finds(hub: FakeHub, repo: Path,
 
     assert ref == models.ModelRef(NAME, models_dir / NAME)
     assert_installed(models_dir, repo)
+    assert {f.stat().st_mode & 0o777 for f in ref.path.rglob("*")} == {0o600}  # user-only
     fetched = {r.path.rsplit("/", 1)[-1] for r in hub.requests if "/resolve/" in r.path}
     assert fetched == MODEL_FILES  # README.md and .gitattributes filtered out
     assert f"/api/models/{REPO}/revision/main" in {r.path for r in hub.requests}
