@@ -104,15 +104,15 @@ class Documents(QObject):
         elif clean and document.transcript.text and document.cleanup_job is None:
             self.clean(document)
 
-    def start_live(self, spoken: CommandOptions, cleaner: Cleaner | None = None) -> int:
-        """Start cleaning a dictation while it is spoken, with the current preset (or
-        ``cleaner``, a per-app profile's), carrying out the ``spoken`` commands.
+    def start_live(self, spoken: CommandOptions, cleaner: Cleaner) -> int:
+        """Start cleaning a dictation while it is spoken with ``cleaner`` (its preset, or
+        its per-app profile's), carrying out the ``spoken`` commands.
 
         Returns:
             The live cleanup's job: feed it with ``feed_live``, end it with ``clean(document,
             live=job)`` or ``drop_live``.
         """
-        return self._worker.start_live(cleaner or self._cleaners.get(), spoken)
+        return self._worker.start_live(cleaner, spoken)
 
     def feed_live(self, job: int, committed: str) -> None:
         """Give a live cleanup the dictation's committed text so far."""

@@ -165,8 +165,7 @@ def _novel(said: list[str], out: list[str], preset: str, terms: frozenset[str]) 
     """Return the words of ``out`` that ``said`` does not account for."""
     spoken = _in_full(said)
     vocab = set(spoken) | {"".join(spoken[i : i + 2]) for i in range(len(spoken) - 1)}
-    ok = _FUNCTION_WORDS | (_EMAIL_OK if preset == "email" else frozenset())
-    ok |= {w for term in terms for w in _in_full(words(term))}
+    ok = _edit_words(preset) | {w for term in terms for w in _in_full(words(term))}
     has_numbers = any(w.isdigit() or _NUMBER_WORD.fullmatch(w) for w in said)
     return [
         w for w in _in_full(out)
@@ -183,7 +182,7 @@ def _moved(said: list[str], out: list[str], preset: str) -> bool:
     function words and words the transcript cannot account for (digits, vocabulary terms:
     see :func:`_novel`) are left out.
     """
-    ok = _FUNCTION_WORDS | (_EMAIL_OK if preset == "email" else frozenset())
+    ok = _edit_words(preset)
     spoken = [w for w in _in_full(said) if w not in ok]
     known = set(spoken)
     written = []
@@ -198,6 +197,11 @@ def _moved(said: list[str], out: list[str], preset: str) -> bool:
         return True
     kept = difflib.SequenceMatcher(None, spoken, written, autojunk=False).get_matching_blocks()
     return len(written) - sum(block.size for block in kept) > 1
+
+
+def _edit_words(preset: str) -> frozenset[str]:
+    """Return the words an edit in ``preset`` may add, move or repeat freely."""
+    return _FUNCTION_WORDS | (_EMAIL_OK if preset == "email" else frozenset())
 
 
 def _in_full(ws: list[str]) -> list[str]:
